@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from recruitment.eligibility import Rules, born_is_plausible
+
+YES, NO = "yes", "no"
+
+
+class DatePartsWidget(forms.MultiWidget):
+    """Day, month and year as three small number boxes: easier to type on a phone than a
+    calendar picker for a date decades ago, and the same in every browser and language.
+    A date already chosen travels on as a single hidden `born=YYYY-MM-DD`."""
+
+    template_name = "recruitment/widgets/date_parts.html"
+
+    def __init__(self) -> None:
+        def box(autocomplete: str, size: int) -> forms.TextInput:
+            return forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "autocomplete": autocomplete,
+                    "maxlength": str(size),
+                    "size": str(size),
+                }
+            )
+
+        super().__init__(
+            {"day": box("bday-day", 2), "month": box("bday-month", 2), "year": box("bday-year", 4)}
+        )
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.date):
+            return [value.day, value.month, value.year]
+        if isinstance(value, str) and value.count(".") == 2:
+            return value.split(".")  # what was typed, kept as typed when it was not a date
+        if isinstance(value, str) and value.count("-") == 2:
+            year, month, day = value.split("-")
+            return [day, month, year]
+        return [None, None, None]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        if data.get(name):
+            return data.get(name)
+        day, month, year = (
+            str(data.get(f"{name}_{part}", "")).strip() for part in ("day", "month", "year")
+        )
+        if not (day or month or year):
+            return ""
+        return f"{day}.{month}.{year}"
+
+
+class BornForm(forms.Form):
+    born = forms.DateField(
+        label=_("Your date of birth"),
+        help_text=_("For example: 17 5 1995"),
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        error_messages={
+            "required": _("Please enter your date of birth."),
+            "invalid": _("Please enter a real date: the day, the month and the year in full."),
+        },
+        widget=DatePartsWidget(),
+    )
+
+    def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_born(self) -> dt.date:
+        born: dt.date = self.cleaned_data["born"]
+        if born > self.today:
+            raise forms.ValidationError(
+                _("That date is in the future. Please check your date of birth.")
+            )
+        if not born_is_plausible(born, self.today):
+            raise forms.ValidationError(_("Please check the year of your date of birth."))
+        return born
+
+
+class QuestionsForm(forms.Form):
+    """Every health question at once: the page people get without JavaScript."""
+
+    def __init__(self, *args: Any, rules: Rules, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = get_language() or "ru"
+        for rule in rules.conditions:
+            self.fields[field_name(rule.key)] = forms.ChoiceField(
+                label=rule.text(language, "question"),
+                help_text=rule.text(language, "help"),
+                choices=[(YES, _("Yes")), (NO, _("No"))],
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Please answer this question.")},
+            )
+
+    def answers(self) -> dict[str, bool]:
+        return {name.removeprefix("c_"): value == YES for name, value in self.cleaned_data.items()}
+
+
+def field_name(key: str) -> str:
+    return f"c_{key}"
+
+
+def answers_from(data: Mapping[str, Any], rules: Rules) -> dict[str, bool]:
+    """The answers carried so far in a step-by-step check (anything else posted is ignored)."""
+    answers = {}
+    for rule in rules.conditions:
+        value = data.get(field_name(rule.key))
+        if value in (YES, NO):
+            answers[rule.key] = value == YES
+    return answers

