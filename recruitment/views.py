@@ -4,13 +4,13 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
-from django_htmx.middleware import HtmxDetails
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
+from django_htmx.middleware import HtmxDetails
 from django_ratelimit.decorators import ratelimit
 
 from recruitment import eligibility
@@ -147,7 +147,12 @@ def _step_answers(request: HtmxHttpRequest, rules: Rules) -> dict[str, bool]:
 
 
 def _render_checker(
-    request: HtmxHttpRequest, context: dict[str, Any], *, stage: str, status: int = 200, **extra: Any
+    request: HtmxHttpRequest,
+    context: dict[str, Any],
+    *,
+    stage: str,
+    status: int = 200,
+    **extra: Any,
 ) -> TemplateResponse:
     context.update(stage=stage, **extra)
     template = "recruitment/checker.html"
