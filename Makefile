@@ -43,11 +43,11 @@ test: $(VENV)/.installed-test messages
 # The suite without the browser tests, for a quick loop while working.
 test-fast: $(VENV)/.installed-test messages
 	bash tests/provision.sh --no-browser
-	$(BIN)/pytest -m "not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not e2e and not bench" $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test messages
 	bash tests/provision.sh --no-browser
-	$(BIN)/pytest tests/bench -m bench -p no:randomly -s $(PYTEST_ARGS)
+	$(BIN)/pytest tests/bench -m bench -s -q $(PYTEST_ARGS)
 
 # Needs GNU gettext (xgettext); only for developers adding strings.
 makemessages: $(VENV)/.installed-run
