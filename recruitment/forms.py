@@ -114,3 +114,71 @@ def answers_from(data: Mapping[str, Any], rules: Rules) -> dict[str, bool]:
         if value in (YES, NO):
             answers[rule.key] = value == YES
     return answers
+
+
+class DetailsForm(forms.Form):
+    """The volunteer's details for a booking. `website` is a honeypot: people never see it."""
+
+    name = forms.CharField(
+        label=_("Your full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": _("Please enter your name.")},
+    )
+    email = forms.EmailField(
+        label=_("Email"),
+        help_text=_("We send the confirmation and reminders here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Please enter your email address."),
+            "invalid": _("Please enter an email address like name@example.com."),
+        },
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        help_text=_("For example +7 912 345-67-89."),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+        error_messages={"required": _("Please enter your phone number.")},
+    )
+    born = BornForm.base_fields["born"]
+    language = forms.ChoiceField(
+        label=_("Language for messages"),
+        choices=[("ru", "Русский"), ("en", "English")],
+        widget=forms.RadioSelect,
+    )
+    consent = forms.BooleanField(
+        label=_("I agree to the processing of my personal data as described above."),
+        error_messages={"required": _("Please give your consent so that we can book the test.")},
+    )
+    request_key = forms.UUIDField(widget=forms.HiddenInput)
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    def __init__(self, *args: Any, born_on: dt.date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.born_on = born_on
+
+    def clean_phone(self) -> str:
+        import phonenumbers
+
+        raw = self.cleaned_data["phone"]
+        try:
+            number = phonenumbers.parse(raw, "RU")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(
+                _("This does not look like a real phone number. Please check it.")
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean_born(self) -> dt.date:
+        born: dt.date = self.cleaned_data["born"]
+        if born != self.born_on:
+            raise forms.ValidationError(
+                _(
+                    "This is not the date of birth you gave in the eligibility check. "
+                    "Please check it, or take the check again."
+                )
+            )
+        return born

@@ -10,4 +10,10 @@ urlpatterns = [
     path("privacy/", views.page, {"slug": "privacy"}, name="privacy"),
     path("myths-and-questions/", views.myths, name="myths"),
     path("eligibility/", views.checker, name="checker"),
+    path("typing-sites/", views.sites, name="sites"),
+    path("typing-sites/<slug:slug>/", views.site_detail, name="site"),
+    path("typing-sites/<slug:slug>/book/<int:slot_id>/", views.book, name="book"),
+    path("booking/<str:token>/", views.manage, name="manage"),
+    path("booking/<str:token>/calendar.ics", views.manage_calendar, name="manage-calendar"),
+    path("booking/<str:token>/change/", views.manage_change, name="manage-change"),
 ]

@@ -212,6 +212,8 @@ RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_CHECKER = env_str("RATELIMIT_CHECKER", "40/m")
+RATELIMIT_BOOKING = env_str("RATELIMIT_BOOKING", "10/m")
+RATELIMIT_BOOKING_EMAIL = env_str("RATELIMIT_BOOKING_EMAIL", "5/h")
 if env_bool("BEHIND_PROXY", False):
     RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
 
@@ -227,8 +229,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "max_retries": 1}
 CELERY_TASK_ALWAYS_EAGER = False
+# Publishing gives up at once when Redis is down: the outbox sweep sends what was not queued.
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "registry.tasks.heartbeat", "schedule": 60.0},
+    "outbox-sweep": {"task": "recruitment.tasks.sweep_outbox", "schedule": 30.0},
+    "generate-slots": {"task": "recruitment.tasks.generate_slots", "schedule": 3600.0},
 }
 
 # Email

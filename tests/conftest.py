@@ -25,3 +25,6 @@ def pytest_configure(config: pytest.Config) -> None:
 def _fresh_cache() -> None:
     """Rate-limit counters and the heartbeat live in Redis; each test starts without them."""
     cache.clear()
+
+
+from tests.mail import smtp  # noqa: E402, F401 - the real SMTP server fixture, for every test

@@ -5,15 +5,15 @@ Every request the browser makes is recorded; a test fails if any leaves the site
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.apps import apps
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+from tests.factories import reseed
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the same
 # thread are still synchronous, so the async-safety guard would be a false alarm here.
@@ -48,13 +48,7 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture(autouse=True)
 def _seeded(transactional_db: Any) -> None:
-    """The live server's database is emptied after each test; put the seed data back."""
-    for name, function in (
-        ("0002_seed_rules", "seed_rules"),
-        ("0003_seed_entries", "seed_entries"),
-    ):
-        module = importlib.import_module(f"recruitment.migrations.{name}")
-        getattr(module, function)(apps, None)
+    reseed()
 
 
 class Site:

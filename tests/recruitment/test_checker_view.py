@@ -14,7 +14,7 @@ from django.urls import reverse
 from recruitment import eligibility
 from recruitment.models import Condition, RulesVersion
 from recruitment.services import rules_publish
-from recruitment.views import PROOF_COOKIE
+from recruitment.views.pages import PROOF_COOKIE
 
 pytestmark = pytest.mark.django_db
 

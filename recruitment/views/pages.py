@@ -6,17 +6,18 @@ from django.conf import settings
 from django.http import Http404, HttpRequest
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
-from django_htmx.middleware import HtmxDetails
 from django_ratelimit.decorators import ratelimit
 
 from recruitment import eligibility
 from recruitment.eligibility import Outcome, Result, Rules
 from recruitment.forms import BornForm, QuestionsForm, answers_from, field_name
 from recruitment.models import Entry, RulesVersion
+from recruitment.views.base import HtmxHttpRequest
 
 PAGES = {
     "how-to-join": _("How to join the registry"),
@@ -26,10 +27,6 @@ PAGES = {
 }
 
 PROOF_COOKIE = "eligibility_proof"
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def _content(slug: str) -> str:
@@ -75,7 +72,11 @@ def checker(request: HtmxHttpRequest) -> TemplateResponse:
     """
     rules = RulesVersion.objects.current().rules()
     today = timezone.localdate()
-    context: dict[str, Any] = {"rules": rules, "total": len(rules.conditions)}
+    context: dict[str, Any] = {
+        "rules": rules,
+        "total": len(rules.conditions),
+        "next": _safe_next(request),
+    }
 
     if request.method == "GET":
         return _render_checker(request, context, stage="born", form=BornForm(today=today))
@@ -125,6 +126,16 @@ def checker(request: HtmxHttpRequest) -> TemplateResponse:
     return _render_result(
         request, context, eligibility.judge(rules, born, questions.answers(), today), today
     )
+
+
+def _safe_next(request: HttpRequest) -> str:
+    """Where to continue after a passed check (the booking that sent the volunteer here)."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate.startswith("/") and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
 
 
 def _step_answers(request: HtmxHttpRequest, rules: Rules) -> dict[str, bool]:

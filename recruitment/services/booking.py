@@ -1,0 +1,285 @@
+"""Booking a typing appointment.
+
+Invariants (DESIGN.md 1, 2, 5, 6): a slot never holds more active bookings than places (the
+slot row is locked for the check and the count); a person holds at most one active
+appointment, judged by email and by phone (partial unique indexes back this up); the same form
+submitted twice makes one booking (its request key is unique); only "passed rules version V on
+day D" is kept from the eligibility check; the manage link's token is stored as a hash.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import translation
+
+from recruitment import eligibility
+from recruitment.calendar import CalendarEvent, ics_bytes
+from recruitment.models import Appointment, ConsentText, RulesVersion, Slot
+from recruitment.services.outbox import outbox_enqueue
+from recruitment.tokens import token_new
+
+
+class BookingError(Exception):
+    """Why a booking could not be made, in words the view can show."""
+
+
+class SlotTaken(BookingError):
+    pass
+
+
+class NotEligibleOnThatDay(BookingError):
+    pass
+
+
+@dataclass(frozen=True)
+class Details:
+    name: str
+    email: str
+    phone: str  # E.164
+    born_on: dt.date
+    language: str
+    consent: ConsentText
+
+
+@dataclass(frozen=True)
+class Booked:
+    """The outcome the volunteer sees is the same either way: they are told to look at their
+    email. `appointment` is the new booking, or None when this person already had one (the
+    email they get then explains; the page must not reveal that the address is known)."""
+
+    slot: Slot
+    appointment: Appointment | None
+
+
+def manage_url(token: str, language: str) -> str:
+    with translation.override(language):
+        return reverse("manage", kwargs={"token": token})
+
+
+def calendar_event(appointment: Appointment, *, cancelled: bool = False) -> CalendarEvent:
+    site = appointment.slot.site
+    with translation.override(appointment.language):
+        return CalendarEvent(
+            uid=f"appointment-{appointment.pk}@registry",
+            title=str(translation.gettext("Blood test for the bone marrow donor registry")),
+            description=str(
+                translation.gettext("Bring your passport or another photo ID. %(bring)s")
+                % {"bring": site.what_to_bring}
+            ).strip(),
+            location=f"{site.name}, {site.address}",
+            starts_at=appointment.slot.starts_at,
+            ends_at=appointment.slot.ends_at,
+            time_zone=site.time_zone,
+            sequence=appointment.calendar_sequence,
+            cancelled=cancelled,
+        )
+
+
+def ics_attachment(appointment: Appointment, *, now: dt.datetime) -> dict[str, str]:
+    content = ics_bytes(calendar_event(appointment), now=now).decode()
+    return {"name": "appointment.ics", "content": content, "mimetype": "text/calendar"}
+
+
+def _same_person(details: Details) -> Q:
+    return Q(email_normalized=details.email.strip().lower()) | Q(phone=details.phone)
+
+
+def appointment_book(
+    *,
+    slot_id: int,
+    details: Details,
+    proof: eligibility.Proof,
+    request_key: uuid.UUID,
+    now: dt.datetime,
+    booked_by: AbstractBaseUser | None = None,
+) -> Booked:
+    existing = Appointment.objects.filter(request_key=request_key).select_related("slot").first()
+    if existing is not None:  # the same form again: the booking it already made
+        return Booked(slot=existing.slot, appointment=existing)
+    try:
+        with transaction.atomic():
+            return _book(slot_id, details, proof, request_key, now, booked_by)
+    except IntegrityError:
+        # Two submissions raced past the checks above; the database kept one. Answer as the
+        # winner did.
+        again = Appointment.objects.filter(request_key=request_key).select_related("slot")
+        if again.exists():
+            return Booked(slot=again.get().slot, appointment=again.get())
+        slot = Slot.objects.select_related("site").get(pk=slot_id)
+        return Booked(slot=slot, appointment=None)
+
+
+def _book(
+    slot_id: int,
+    details: Details,
+    proof: eligibility.Proof,
+    request_key: uuid.UUID,
+    now: dt.datetime,
+    booked_by: Any,
+) -> Booked:
+    slot = Slot.objects.select_for_update(of=("self",)).select_related("site").get(pk=slot_id)
+    if slot.starts_at <= now or slot.closed or not slot.site.active:
+        raise SlotTaken
+    rules = RulesVersion.objects.current().rules()
+    if not eligibility.proof_holds_on(proof, rules, slot.day):
+        raise NotEligibleOnThatDay
+    holder = (
+        Appointment.objects.select_for_update()
+        .filter(_same_person(details), status=Appointment.Status.BOOKED)
+        .select_related("slot__site")
+        .first()
+    )
+    if holder is not None:
+        _tell_holder(holder, now)
+        return Booked(slot=slot, appointment=None)
+    if slot.booked >= slot.capacity:
+        raise SlotTaken
+    Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
+    token, token_hash = token_new()
+    appointment = Appointment.objects.create(
+        slot=slot,
+        name=details.name,
+        email=details.email,
+        email_normalized=details.email.strip().lower(),
+        phone=details.phone,
+        born_on=details.born_on,
+        language=details.language,
+        consent=details.consent,
+        consented_at=now,
+        rules_version=proof.version,
+        rules_checked_on=proof.checked_on,
+        request_key=request_key,
+        manage_token_hash=token_hash,
+        manage_token_expires_at=slot.ends_at,
+        booked_by=booked_by,
+        created_at=now,
+    )
+    outbox_enqueue(
+        kind="booking-confirmed",
+        to=appointment.email,
+        language=appointment.language,
+        context={
+            "appointment": appointment,
+            "slot": slot,
+            "site": slot.site,
+            "manage_url": manage_url(token, appointment.language),
+        },
+        appointment=appointment,
+        attachments=[ics_attachment(appointment, now=now)],
+    )
+    return Booked(slot=slot, appointment=appointment)
+
+
+def _tell_holder(holder: Appointment, now: dt.datetime) -> None:
+    """Someone tried to book again with the email or phone of an active appointment. The page
+    they see is the usual one; the holder gets the details of the booking they already have and
+    a fresh manage link (the old one cannot be re-sent: only its hash is kept)."""
+    token, token_hash = token_new()
+    holder.manage_token_hash = token_hash
+    holder.save(update_fields=["manage_token_hash"])
+    outbox_enqueue(
+        kind="booking-exists",
+        to=holder.email,
+        language=holder.language,
+        context={
+            "appointment": holder,
+            "slot": holder.slot,
+            "site": holder.slot.site,
+            "manage_url": manage_url(token, holder.language),
+        },
+        appointment=holder,
+    )
+
+
+def appointment_cancel(*, appointment_id: int, now: dt.datetime) -> Appointment | None:
+    """Cancel an active appointment and free its place. The manage link dies with it."""
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update()
+            .select_related("slot__site")
+            .filter(pk=appointment_id, status=Appointment.Status.BOOKED)
+            .first()
+        )
+        if appointment is None:
+            return None
+        Slot.objects.select_for_update().filter(pk=appointment.slot_id).update(
+            booked=F("booked") - 1
+        )
+        appointment.status = Appointment.Status.CANCELLED
+        appointment.cancelled_at = now
+        appointment.calendar_sequence += 1
+        appointment.manage_token_hash = token_new()[1]  # nobody holds this token
+        appointment.save(
+            update_fields=["status", "cancelled_at", "calendar_sequence", "manage_token_hash"]
+        )
+        cancelled = ics_bytes(calendar_event(appointment, cancelled=True), now=now).decode()
+        outbox_enqueue(
+            kind="booking-cancelled",
+            to=appointment.email,
+            language=appointment.language,
+            context={
+                "appointment": appointment,
+                "slot": appointment.slot,
+                "site": appointment.slot.site,
+            },
+            appointment=appointment,
+            attachments=[
+                {"name": "cancelled.ics", "content": cancelled, "mimetype": "text/calendar"}
+            ],
+        )
+        return appointment
+
+
+def appointment_reschedule(
+    *, appointment_id: int, new_slot_id: int, now: dt.datetime
+) -> Appointment:
+    """Move an appointment to another time, at the same or another site, atomically: the old
+    place is released only if the new one was taken. Raises SlotTaken or NotEligibleOnThatDay
+    and then changes nothing."""
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update()
+            .filter(pk=appointment_id, status=Appointment.Status.BOOKED)
+            .first()
+        )
+        if appointment is None or appointment.slot_id == new_slot_id:
+            raise SlotTaken
+        # Both slot rows, locked in a fixed order so two reschedules cannot deadlock.
+        slots = {
+            slot.pk: slot
+            for slot in Slot.objects.select_for_update(of=("self",))
+            .select_related("site")
+            .filter(pk__in=sorted([appointment.slot_id, new_slot_id]))
+            .order_by("pk")
+        }
+        new = slots.get(new_slot_id)
+        if new is None or new.starts_at <= now or new.closed or not new.site.active:
+            raise SlotTaken
+        if new.booked >= new.capacity:
+            raise SlotTaken
+        rules = RulesVersion.objects.current().rules()
+        if eligibility.judge_age(rules, appointment.born_on, new.day) is not None:
+            raise NotEligibleOnThatDay
+        Slot.objects.filter(pk=appointment.slot_id).update(booked=F("booked") - 1)
+        Slot.objects.filter(pk=new.pk).update(booked=F("booked") + 1)
+        appointment.slot = new
+        appointment.calendar_sequence += 1
+        appointment.manage_token_expires_at = new.ends_at
+        appointment.save(update_fields=["slot", "calendar_sequence", "manage_token_expires_at"])
+        outbox_enqueue(
+            kind="booking-changed",
+            to=appointment.email,
+            language=appointment.language,
+            context={"appointment": appointment, "slot": new, "site": new.site},
+            appointment=appointment,
+            attachments=[ics_attachment(appointment, now=now)],
+        )
+        return appointment

@@ -1,0 +1,20 @@
+from celery import shared_task
+from django.utils import timezone
+
+from recruitment.services.outbox import outbox_send, outbox_sweep
+from recruitment.services.slots import slots_generate
+
+
+@shared_task(ignore_result=True)
+def send_email(email_id: int) -> str:
+    return outbox_send(email_id=email_id, now=timezone.now())
+
+
+@shared_task(ignore_result=True)
+def sweep_outbox() -> int:
+    return outbox_sweep(now=timezone.now())
+
+
+@shared_task(ignore_result=True)
+def generate_slots() -> int:
+    return slots_generate(now=timezone.now())

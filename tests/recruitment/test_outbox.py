@@ -1,0 +1,132 @@
+"""Emails go out through the outbox to a real SMTP server, once each, whatever fails."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from recruitment.models import OutboxEmail
+from recruitment.services.outbox import outbox_enqueue, outbox_retry, outbox_send, outbox_sweep
+from tests.mail import SmtpServer
+
+pytestmark = pytest.mark.django_db
+
+NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
+
+
+def queue(to: str = "anna@example.org", language: str = "ru") -> OutboxEmail:
+    from tests.factories import slot as make_slot
+    from tests.factories import typing_site
+
+    site = typing_site(slug=f"lab-{uuid.uuid4().hex[:8]}")
+    slot = make_slot(site, NOW + dt.timedelta(days=2))
+
+    class Appointment:  # what the template reads; no row is needed for an outbox test
+        name = "Анна"
+
+    return outbox_enqueue(
+        kind="booking-cancelled",
+        to=to,
+        language=language,
+        context={"appointment": Appointment(), "slot": slot, "site": site},
+        attachments=[
+            {
+                "name": "a.ics",
+                "content": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+                "mimetype": "text/calendar",
+            }
+        ],
+        send_after=NOW,
+    )
+
+
+def test_a_queued_email_is_delivered_in_the_recipients_language(smtp: SmtpServer) -> None:
+    email = queue(language="ru")
+    assert outbox_send(email_id=email.pk, now=NOW) == "sent"
+    [message] = smtp.inbox.messages
+    assert message["Subject"].strip() == "Ваша запись на анализ крови отменена"
+    assert message.get_body(("plain",)).get_content().startswith("Здравствуйте, Анна!")
+    assert message.get_body(("html",)) is not None
+    assert [a.get_filename() for a in message.iter_attachments()] == ["a.ics"]
+    email.refresh_from_db()
+    assert email.status == "sent" and email.sent_at == NOW
+
+
+def test_a_sent_email_is_never_sent_again(smtp: SmtpServer) -> None:
+    email = queue()
+    assert outbox_send(email_id=email.pk, now=NOW) == "sent"
+    assert outbox_send(email_id=email.pk, now=NOW) == "skipped"
+    assert outbox_sweep(now=NOW + dt.timedelta(hours=1)) == 0
+    assert len(smtp.inbox.messages) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sweeping_at_once_send_each_email_exactly_once(smtp: SmtpServer) -> None:
+    emails = [queue(to=f"v{i}@example.org") for i in range(40)]
+    barrier = threading.Barrier(2)
+
+    def sweep() -> None:
+        barrier.wait()
+        try:
+            outbox_sweep(now=NOW)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    delivered = sorted(m["To"] for m in smtp.inbox.messages)
+    assert delivered == sorted(e.to for e in emails)
+    assert OutboxEmail.objects.filter(status="sent").count() == 40
+
+
+def test_smtp_down_then_up_retries_with_backoff_and_delivers_once(smtp: SmtpServer) -> None:
+    email = queue()
+    smtp.stop()
+    assert outbox_send(email_id=email.pk, now=NOW) == "queued"
+    email.refresh_from_db()
+    assert email.status == "queued" and email.attempts == 1
+    assert email.send_after == NOW + dt.timedelta(minutes=1)
+    assert "Connection" in email.last_error or "refused" in email.last_error.lower()
+    assert outbox_sweep(now=NOW + dt.timedelta(seconds=30)) == 0  # not due yet
+    smtp.start()
+    assert outbox_sweep(now=NOW + dt.timedelta(minutes=2)) == 1
+    assert len(smtp.inbox.messages) == 1
+
+
+def test_a_permanent_refusal_marks_the_email_failed_and_staff_can_retry(smtp: SmtpServer) -> None:
+    email = queue(to="nobody@example.org")
+    smtp.inbox.refuse.add("nobody@example.org")
+    assert outbox_send(email_id=email.pk, now=NOW) == "failed"
+    email.refresh_from_db()
+    assert email.status == "failed" and "550" in email.last_error
+    assert outbox_sweep(now=NOW + dt.timedelta(days=1)) == 0
+    smtp.inbox.refuse.clear()
+    assert outbox_retry(email_ids=[email.pk], now=NOW) == 1
+    assert outbox_sweep(now=NOW) == 1
+    assert len(smtp.inbox.messages) == 1
+
+
+def test_an_email_stuck_sending_is_recovered_after_ten_minutes(smtp: SmtpServer) -> None:
+    email = queue()
+    OutboxEmail.objects.filter(pk=email.pk).update(status="sending", claimed_at=NOW)
+    assert outbox_sweep(now=NOW + dt.timedelta(minutes=5)) == 0
+    assert outbox_sweep(now=NOW + dt.timedelta(minutes=11)) == 1
+    assert len(smtp.inbox.messages) == 1
+
+
+def test_the_send_task_is_queued_only_after_the_change_commits(
+    django_capture_on_commit_callbacks,
+) -> None:
+    with django_capture_on_commit_callbacks() as callbacks:
+        queue()
+        assert OutboxEmail.objects.count() == 1
+    assert len(callbacks) == 1
+    _ = timezone.now()
