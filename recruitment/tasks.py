@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from recruitment.services.outbox import outbox_send, outbox_sweep
 from recruitment.services.slots import slots_generate
+from recruitment.services.waitlist import waitlist_expire
 
 
 @shared_task(ignore_result=True)
@@ -18,3 +19,8 @@ def sweep_outbox() -> int:
 @shared_task(ignore_result=True)
 def generate_slots() -> int:
     return slots_generate(now=timezone.now())
+
+
+@shared_task(ignore_result=True)
+def expire_offers() -> int:
+    return waitlist_expire(now=timezone.now())

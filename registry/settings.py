@@ -235,6 +235,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "registry.tasks.heartbeat", "schedule": 60.0},
     "outbox-sweep": {"task": "recruitment.tasks.sweep_outbox", "schedule": 30.0},
     "generate-slots": {"task": "recruitment.tasks.generate_slots", "schedule": 3600.0},
+    "expire-waitlist-offers": {"task": "recruitment.tasks.expire_offers", "schedule": 60.0},
 }
 
 # Email
@@ -252,6 +253,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # How volunteers reach a person at the registry (shown on "ask us" results and in the footer).
 REGISTRY_CONTACT_EMAIL = env_str("REGISTRY_CONTACT_EMAIL", "donors@registry.example")
 REGISTRY_CONTACT_PHONE = env_str("REGISTRY_CONTACT_PHONE", "+7 800 000-00-00")
+
+# How long a waiting-list offer holds a freed place for the person it was offered to.
+WAITLIST_OFFER_MINUTES = env_int("WAITLIST_OFFER_MINUTES", 120)
 
 # Eligibility: how long a passed check may be used to book.
 ELIGIBILITY_PROOF_MAX_AGE_DAYS = env_int("ELIGIBILITY_PROOF_MAX_AGE_DAYS", 30)

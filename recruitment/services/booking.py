@@ -131,18 +131,50 @@ def _book(
     rules = RulesVersion.objects.current().rules()
     if not eligibility.proof_holds_on(proof, rules, slot.day):
         raise NotEligibleOnThatDay
-    holder = (
-        Appointment.objects.select_for_update()
-        .filter(_same_person(details), status=Appointment.Status.BOOKED)
-        .select_related("slot__site")
-        .first()
-    )
+    holder = _holder(details)
     if holder is not None:
         _tell_holder(holder, now)
         return Booked(slot=slot, appointment=None)
     if slot.booked >= slot.capacity:
         raise SlotTaken
     Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
+    return book_held_place(
+        slot=slot,
+        details=details,
+        rules_version=proof.version,
+        checked_on=proof.checked_on,
+        now=now,
+        request_key=request_key,
+        booked_by=booked_by,
+    )
+
+
+def _holder(details: Details) -> Appointment | None:
+    return (
+        Appointment.objects.select_for_update()
+        .filter(_same_person(details), status=Appointment.Status.BOOKED)
+        .select_related("slot__site")
+        .first()
+    )
+
+
+def book_held_place(
+    *,
+    slot: Slot,
+    details: Details,
+    rules_version: int,
+    checked_on: dt.date,
+    now: dt.datetime,
+    request_key: uuid.UUID | None = None,
+    booked_by: Any = None,
+) -> Booked:
+    """Create the appointment for a place already counted in `slot.booked` (by the caller or
+    by a waiting-list offer), inside the caller's transaction with the slot row locked. When
+    the person already holds an appointment, nothing is created and they are told so."""
+    holder = _holder(details)
+    if holder is not None:
+        _tell_holder(holder, now)
+        return Booked(slot=slot, appointment=None)
     token, token_hash = token_new()
     appointment = Appointment.objects.create(
         slot=slot,
@@ -154,9 +186,9 @@ def _book(
         language=details.language,
         consent=details.consent,
         consented_at=now,
-        rules_version=proof.version,
-        rules_checked_on=proof.checked_on,
-        request_key=request_key,
+        rules_version=rules_version,
+        rules_checked_on=checked_on,
+        request_key=request_key or uuid.uuid4(),
         manage_token_hash=token_hash,
         manage_token_expires_at=slot.ends_at,
         booked_by=booked_by,
@@ -203,16 +235,15 @@ def appointment_cancel(*, appointment_id: int, now: dt.datetime) -> Appointment 
     """Cancel an active appointment and free its place. The manage link dies with it."""
     with transaction.atomic():
         appointment = (
-            Appointment.objects.select_for_update()
+            Appointment.objects.select_for_update(of=("self",))
             .select_related("slot__site")
             .filter(pk=appointment_id, status=Appointment.Status.BOOKED)
             .first()
         )
         if appointment is None:
             return None
-        Slot.objects.select_for_update().filter(pk=appointment.slot_id).update(
-            booked=F("booked") - 1
-        )
+        _lock_day(appointment.slot)
+        Slot.objects.filter(pk=appointment.slot_id).update(booked=F("booked") - 1)
         appointment.status = Appointment.Status.CANCELLED
         appointment.cancelled_at = now
         appointment.calendar_sequence += 1
@@ -220,6 +251,7 @@ def appointment_cancel(*, appointment_id: int, now: dt.datetime) -> Appointment 
         appointment.save(
             update_fields=["status", "cancelled_at", "calendar_sequence", "manage_token_hash"]
         )
+        _offer_freed_place(appointment.slot, now)
         cancelled = ics_bytes(calendar_event(appointment, cancelled=True), now=now).decode()
         outbox_enqueue(
             kind="booking-cancelled",
@@ -246,18 +278,20 @@ def appointment_reschedule(
     and then changes nothing."""
     with transaction.atomic():
         appointment = (
-            Appointment.objects.select_for_update()
+            Appointment.objects.select_for_update(of=("self",))
             .filter(pk=appointment_id, status=Appointment.Status.BOOKED)
             .first()
         )
         if appointment is None or appointment.slot_id == new_slot_id:
             raise SlotTaken
-        # Both slot rows, locked in a fixed order so two reschedules cannot deadlock.
+        # The old day's slots (its freed place may go to the waiting list) and the new slot,
+        # locked in primary-key order like every other lock on slots, so nothing deadlocks.
+        old_slot = Slot.objects.only("site_id", "day").get(pk=appointment.slot_id)
         slots = {
             slot.pk: slot
             for slot in Slot.objects.select_for_update(of=("self",))
             .select_related("site")
-            .filter(pk__in=sorted([appointment.slot_id, new_slot_id]))
+            .filter(Q(site_id=old_slot.site_id, day=old_slot.day) | Q(pk=new_slot_id))
             .order_by("pk")
         }
         new = slots.get(new_slot_id)
@@ -268,8 +302,10 @@ def appointment_reschedule(
         rules = RulesVersion.objects.current().rules()
         if eligibility.judge_age(rules, appointment.born_on, new.day) is not None:
             raise NotEligibleOnThatDay
-        Slot.objects.filter(pk=appointment.slot_id).update(booked=F("booked") - 1)
+        old = slots[appointment.slot_id]
+        Slot.objects.filter(pk=old.pk).update(booked=F("booked") - 1)
         Slot.objects.filter(pk=new.pk).update(booked=F("booked") + 1)
+        _offer_freed_place(old, now)
         appointment.slot = new
         appointment.calendar_sequence += 1
         appointment.manage_token_expires_at = new.ends_at
@@ -283,3 +319,17 @@ def appointment_reschedule(
             attachments=[ics_attachment(appointment, now=now)],
         )
         return appointment
+
+
+def _offer_freed_place(slot: Slot, now: dt.datetime) -> None:
+    from recruitment.services.waitlist import waitlist_offer
+
+    waitlist_offer(site_id=slot.site_id, day=slot.day, now=now)
+
+
+def _lock_day(slot: Slot) -> list[Slot]:
+    """Lock every slot of a site's day, in primary-key order (the one order all slot locks
+    follow), before freeing a place that the waiting list may take."""
+    return list(
+        Slot.objects.select_for_update().filter(site_id=slot.site_id, day=slot.day).order_by("pk")
+    )

@@ -35,6 +35,12 @@ def _wanted(site: TypingSite, patterns: Iterable[OpeningPattern], day: dt.date) 
     return slots
 
 
+def _waitlist_offer(**kwargs: object) -> int:
+    from recruitment.services.waitlist import waitlist_offer
+
+    return waitlist_offer(**kwargs)  # type: ignore[arg-type]
+
+
 def slots_generate(
     *, now: dt.datetime, sites: Iterable[TypingSite] | None = None, days: int = WINDOW_DAYS
 ) -> int:
@@ -61,12 +67,13 @@ def slots_generate(
             for slot in _wanted(site, patterns, day):
                 if slot.starts_at > now:
                     wanted[slot.starts_at] = slot
+        freed_days: set[dt.date] = set()
         with transaction.atomic():
             existing = {
                 slot.starts_at: slot
-                for slot in Slot.objects.select_for_update().filter(
-                    site=site, starts_at__gt=now, day__lte=last
-                )
+                for slot in Slot.objects.select_for_update()
+                .filter(site=site, starts_at__gt=now, day__lte=last)
+                .order_by("pk")
             }
             new = [slot for start, slot in wanted.items() if start not in existing]
             Slot.objects.bulk_create(new, ignore_conflicts=True)
@@ -81,7 +88,11 @@ def slots_generate(
                         slot.save(update_fields=["closed"])
                     continue
                 capacity = max(target.capacity, slot.booked)
+                if capacity > slot.capacity or (slot.closed and slot.booked < capacity):
+                    freed_days.add(slot.day)
                 if slot.capacity != capacity or slot.closed or slot.ends_at != target.ends_at:
                     slot.capacity, slot.closed, slot.ends_at = capacity, False, target.ends_at
                     slot.save(update_fields=["capacity", "closed", "ends_at"])
+            for day in sorted(freed_days):  # more places: the waiting list comes first
+                _waitlist_offer(site_id=site.pk, day=day, now=now)
     return created

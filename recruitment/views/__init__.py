@@ -3,8 +3,10 @@ from recruitment.views.booking import (
     manage,
     manage_calendar,
     manage_change,
+    offer,
     site_detail,
     sites,
+    waitlist,
 )
 from recruitment.views.pages import checker, home, myths, page
 
@@ -16,7 +18,9 @@ __all__ = [
     "manage_calendar",
     "manage_change",
     "myths",
+    "offer",
     "page",
     "site_detail",
     "sites",
+    "waitlist",
 ]

@@ -33,6 +33,12 @@ from recruitment.services.booking import (
     appointment_reschedule,
     calendar_event,
 )
+from recruitment.services.waitlist import (
+    offer_for_token,
+    waitlist_accept,
+    waitlist_join,
+    waitlist_offer,
+)
 from recruitment.tokens import token_hash
 from recruitment.views.base import HtmxHttpRequest
 from recruitment.views.pages import PROOF_COOKIE
@@ -322,3 +328,89 @@ def manage_change(request: HtmxHttpRequest, token: str) -> TemplateResponse:
     if request.htmx and "day" in request.GET:
         template += "#change-times"
     return TemplateResponse(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def waitlist(request: HttpRequest, slug: str) -> Any:
+    """Join the waiting list for a full day at a site."""
+    site = get_object_or_404(TypingSite, slug=slug, active=True)
+    now = timezone.now()
+    try:
+        day = dt.date.fromisoformat(request.GET.get("day") or request.POST.get("day", ""))
+    except ValueError:
+        raise Http404 from None
+    if day < site.local_today(now):
+        raise Http404
+    proof = _proof(request)
+    if proof is None:
+        query = urlencode({"day": day.isoformat()})
+        back = f"{request.path}?{query}"
+        return HttpResponseRedirect(reverse("checker") + "?" + urlencode({"next": back}))
+    rules = RulesVersion.objects.current().rules()
+    consent = ConsentText.objects.current()
+    context: dict[str, Any] = {
+        "site": site,
+        "day": day,
+        "consent": consent,
+        "offer_minutes": settings.WAITLIST_OFFER_MINUTES,
+    }
+    if not eligibility.proof_holds_on(proof, rules, day):
+        return TemplateResponse(request, "recruitment/waitlist_age.html", context)
+    if request.method == "GET":
+        context["form"] = DetailsForm(
+            born_on=proof.born_on,
+            initial={
+                "born": proof.born_on,
+                "language": (get_language() or settings.LANGUAGE_CODE)[:2],
+                "request_key": uuid.uuid4(),
+            },
+        )
+        return TemplateResponse(request, "recruitment/waitlist.html", context)
+    form = DetailsForm(request.POST, born_on=proof.born_on)
+    context["form"] = form
+    if _limited(request, request.POST.get("email", "")):
+        return TemplateResponse(request, "recruitment/book_limited.html", context, status=429)
+    if not form.is_valid():
+        return TemplateResponse(request, "recruitment/waitlist.html", context)
+    data = form.cleaned_data
+    context["email"] = data["email"]
+    if not data["website"]:
+        waitlist_join(
+            site=site,
+            day=day,
+            details=Details(
+                name=data["name"].strip(),
+                email=data["email"],
+                phone=data["phone"],
+                born_on=data["born"],
+                language=data["language"],
+                consent=consent,
+            ),
+            rules_version=proof.version,
+            checked_on=proof.checked_on,
+            now=now,
+        )
+        # A place may already be free again (a cancellation a moment ago): offer it at once.
+        waitlist_offer(site_id=site.pk, day=day, now=now)
+    return TemplateResponse(request, "recruitment/waitlist_joined.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def offer(request: HttpRequest, token: str) -> TemplateResponse:
+    """A waiting-list offer: see the held place and accept it. Unknown, used or expired offers
+    get the same 404."""
+    now = timezone.now()
+    entry = offer_for_token(token, now)
+    if entry is None or entry.offered_slot is None:
+        raise Http404
+    slot = entry.offered_slot
+    context: dict[str, Any] = {"entry": entry, "slot": slot, "site": slot.site, "token": token}
+    if request.method == "POST":
+        booked = waitlist_accept(token=token, now=now)
+        if booked is None:
+            raise Http404
+        context["email"] = entry.email
+        return TemplateResponse(request, "recruitment/booked.html", context)
+    return TemplateResponse(request, "recruitment/offer.html", context)

@@ -138,3 +138,35 @@ def test_the_same_form_racing_itself_makes_one_booking() -> None:
     assert _race(book) == []
     assert Appointment.objects.count() == 1
     assert Slot.objects.get(pk=slot.pk).booked == 1
+
+
+def test_fifty_reschedules_racing_for_one_place_move_exactly_one_and_keep_the_rest() -> None:
+    from recruitment.services.booking import appointment_reschedule
+
+    site = typing_site()
+    start = timezone.now() + dt.timedelta(days=2)
+    target = make_slot(site, start, capacity=1)
+    proof = _proof()
+    appointments = []
+    for i in range(THREADS):
+        own = make_slot(site, start + dt.timedelta(days=1, minutes=i), capacity=1)
+        booked = appointment_book(
+            slot_id=own.pk,
+            details=_details(i),
+            proof=proof,
+            request_key=uuid.uuid4(),
+            now=timezone.now(),
+        )
+        appointments.append(booked.appointment)
+
+    def move(i: int) -> None:
+        appointment_reschedule(
+            appointment_id=appointments[i].pk, new_slot_id=target.pk, now=timezone.now()
+        )
+
+    assert _race(move) == []
+    assert Appointment.objects.filter(slot=target).count() == 1
+    assert Slot.objects.get(pk=target.pk).booked == 1
+    assert Appointment.objects.filter(status="booked").count() == THREADS
+    moved_from = Slot.objects.filter(booked=0).count()
+    assert moved_from == 1  # exactly one old place was released

@@ -1,0 +1,211 @@
+"""The waiting list: a freed place is offered to the first person waiting, held for a while,
+booked only when accepted, and passed on when the offer expires."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from recruitment.models import Appointment, ConsentText, OutboxEmail, Slot, WaitlistEntry
+from recruitment.services.booking import Details, appointment_cancel
+from recruitment.services.waitlist import waitlist_expire, waitlist_join
+from recruitment.tokens import token_new
+from tests.factories import reseed, typing_site
+from tests.factories import slot as make_slot
+from tests.recruitment.test_booking import proof_for
+
+pytestmark = pytest.mark.django_db
+
+PROOF_COOKIE = "eligibility_proof"
+
+
+def details(i: int) -> Details:
+    return Details(
+        name=f"Waiting {i}",
+        email=f"w{i}@example.org",
+        phone=f"+7912555{i:04d}",
+        born_on=dt.date(1990, 1, 1),
+        language="en",
+        consent=ConsentText.objects.current(),
+    )
+
+
+def book(slot: Slot, i: int) -> Appointment:
+    _token, token_hash = token_new()
+    Slot.objects.filter(pk=slot.pk).update(booked=slot.booked + 1)
+    slot.booked += 1
+    return Appointment.objects.create(
+        slot=slot,
+        name=f"Booked {i}",
+        email=f"b{i}@example.org",
+        email_normalized=f"b{i}@example.org",
+        phone=f"+7912666{i:04d}",
+        born_on=dt.date(1990, 1, 1),
+        language="en",
+        consent=ConsentText.objects.current(),
+        rules_version=1,
+        rules_checked_on=timezone.localdate(),
+        request_key=uuid.uuid4(),
+        manage_token_hash=token_hash,
+        manage_token_expires_at=slot.ends_at,
+    )
+
+
+def join(site, day, i: int) -> WaitlistEntry:
+    entry = waitlist_join(
+        site=site,
+        day=day,
+        details=details(i),
+        rules_version=1,
+        checked_on=timezone.localdate(),
+        now=timezone.now(),
+    )
+    assert entry is not None
+    return entry
+
+
+def offer_token(entry: WaitlistEntry) -> str:
+    email = OutboxEmail.objects.filter(kind="waitlist-offer", to=entry.email).get()
+    return re.search(r"/waiting-list/offer/([\w-]+)/", email.body_text).group(1)
+
+
+@pytest.fixture
+def full_day():
+    site = typing_site()
+    slot = make_slot(site, timezone.now() + dt.timedelta(days=3), capacity=1)
+    appointment = book(slot, 0)
+    return site, slot, appointment
+
+
+def test_a_full_day_offers_the_waiting_list_and_joining_needs_a_passed_check(client, full_day):
+    site, slot, _appointment = full_day
+    page = client.get(f"/en/typing-sites/{site.slug}/").content.decode()
+    assert f"/en/typing-sites/{site.slug}/waiting-list/?day={slot.day:%Y-%m-%d}" in page
+    response = client.get(f"/en/typing-sites/{site.slug}/waiting-list/?day={slot.day:%Y-%m-%d}")
+    assert response.status_code == 302 and response["Location"].startswith("/en/eligibility/")
+
+
+def test_joining_twice_keeps_one_place_and_looks_the_same(full_day):
+    site, slot, _appointment = full_day
+    client = Client()
+    client.cookies[PROOF_COOKIE] = proof_for(dt.date(1990, 1, 1))
+    data = {
+        "day": f"{slot.day:%Y-%m-%d}",
+        "name": "Olga",
+        "email": "olga@example.org",
+        "phone": "+7 912 777-00-01",
+        "born_day": "1",
+        "born_month": "1",
+        "born_year": "1990",
+        "language": "en",
+        "consent": "on",
+        "request_key": str(uuid.uuid4()),
+    }
+    url = f"/en/typing-sites/{site.slug}/waiting-list/"
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert b"You are on the waiting list" in first.content
+    assert first.status_code == second.status_code == 200
+    assert WaitlistEntry.objects.count() == 1
+
+
+def test_a_cancellation_offers_the_place_to_the_first_person_waiting_and_holds_it(full_day):
+    site, slot, appointment = full_day
+    first, second = join(site, slot.day, 1), join(site, slot.day, 2)
+    appointment_cancel(appointment_id=appointment.pk, now=timezone.now())
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "offered" and first.offered_slot == slot
+    assert second.status == "waiting"
+    assert Slot.objects.get(pk=slot.pk).booked == 1  # held for the offer
+    assert OutboxEmail.objects.filter(kind="waitlist-offer").count() == 1
+
+
+def test_accepting_the_offer_books_the_held_place(client, full_day):
+    site, slot, appointment = full_day
+    entry = join(site, slot.day, 1)
+    appointment_cancel(appointment_id=appointment.pk, now=timezone.now())
+    token = offer_token(entry)
+    page = client.get(f"/en/waiting-list/offer/{token}/")
+    assert b"A place is waiting for you" in page.content
+    assert Appointment.objects.filter(status="booked").count() == 0  # not without accepting
+    done = client.post(f"/en/waiting-list/offer/{token}/")
+    assert b"Please check your email" in done.content
+    booked = Appointment.objects.get(status="booked")
+    assert booked.email == entry.email and booked.slot == slot
+    assert Slot.objects.get(pk=slot.pk).booked == 1
+    assert client.post(f"/en/waiting-list/offer/{token}/").status_code == 404  # used
+
+
+def test_an_expired_offer_passes_to_the_next_person_and_is_never_made_again(client, full_day):
+    site, slot, appointment = full_day
+    first, second = join(site, slot.day, 1), join(site, slot.day, 2)
+    now = timezone.now()
+    appointment_cancel(appointment_id=appointment.pk, now=now)
+    token = offer_token(first)
+    assert waitlist_expire(now=now + dt.timedelta(minutes=119)) == 0
+    assert waitlist_expire(now=now + dt.timedelta(minutes=121)) == 1
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "expired" and second.status == "offered"
+    assert Slot.objects.get(pk=slot.pk).booked == 1
+    assert client.get(f"/en/waiting-list/offer/{token}/").status_code == 404
+    assert client.get(f"/en/waiting-list/offer/{token_new()[0]}/").status_code == 404
+    assert OutboxEmail.objects.filter(kind="waitlist-offer", to=first.email).count() == 1
+
+
+def test_more_places_go_to_the_waiting_list_first(full_day):
+    from recruitment.models import OpeningPattern
+    from recruitment.services.slots import slots_generate
+
+    site, slot, _appointment = full_day
+    entry = join(site, slot.day, 1)
+    local = slot.local_start
+    OpeningPattern.objects.create(
+        site=site,
+        weekday=local.weekday(),
+        opens=local.time(),
+        closes=(local + dt.timedelta(minutes=15)).time(),
+        places=2,
+    )
+    slots_generate(now=timezone.now(), sites=[site], days=7)
+    entry.refresh_from_db()
+    assert entry.status == "offered"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_cancellations_offer_each_place_to_a_different_person_once() -> None:
+    reseed()
+    site = typing_site()
+    start = timezone.now() + dt.timedelta(days=3)
+    slots = [make_slot(site, start + dt.timedelta(minutes=15 * i), capacity=1) for i in range(6)]
+    day = slots[0].day
+    slots = [s for s in slots if s.day == day]
+    appointments = [book(s, i) for i, s in enumerate(slots)]
+    entries = [join(site, day, i) for i in range(10)]
+    barrier = threading.Barrier(len(appointments))
+
+    def cancel(appointment_id: int) -> None:
+        try:
+            barrier.wait()
+            appointment_cancel(appointment_id=appointment_id, now=timezone.now())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=cancel, args=(a.pk,)) for a in appointments]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    offered = list(WaitlistEntry.objects.filter(status="offered").order_by("created_at"))
+    assert [e.pk for e in offered] == [e.pk for e in entries[: len(slots)]]
+    assert len({e.offered_slot_id for e in offered}) == len(slots)
+    assert all(s.booked == 1 for s in Slot.objects.filter(pk__in=[s.pk for s in slots]))
+    assert OutboxEmail.objects.filter(kind="waitlist-offer").count() == len(slots)
