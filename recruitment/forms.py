@@ -154,9 +154,9 @@ class DetailsForm(forms.Form):
     request_key = forms.UUIDField(widget=forms.HiddenInput)
     website = forms.CharField(required=False, label=_("Leave this field empty"))
 
-    def __init__(self, *args: Any, born_on: dt.date, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, born_on: dt.date | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.born_on = born_on
+        self.born_on = born_on  # None when staff book for a caller: nothing to compare with
 
     def clean_phone(self) -> str:
         import phonenumbers
@@ -174,7 +174,7 @@ class DetailsForm(forms.Form):
 
     def clean_born(self) -> dt.date:
         born: dt.date = self.cleaned_data["born"]
-        if born != self.born_on:
+        if self.born_on is not None and born != self.born_on:
             raise forms.ValidationError(
                 _(
                     "This is not the date of birth you gave in the eligibility check. "
@@ -182,3 +182,14 @@ class DetailsForm(forms.Form):
                 )
             )
         return born
+
+
+class AssistedBookingForm(DetailsForm):
+    """A coordinator books for a caller on the phone, with the same rules: the questions are
+    read out, and the caller's age is judged on the day of the appointment."""
+
+    slot = forms.IntegerField(widget=forms.HiddenInput)
+    eligibility_confirmed = forms.BooleanField(
+        label=_("I read every eligibility question to the caller and every answer was “no”."),
+        error_messages={"required": _("Please go through the eligibility questions first.")},
+    )

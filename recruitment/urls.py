@@ -1,6 +1,7 @@
 from django.urls import path
 
 from recruitment import views
+from recruitment.views import staff
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +16,9 @@ urlpatterns = [
     path("typing-sites/<slug:slug>/book/<int:slot_id>/", views.book, name="book"),
     path("typing-sites/<slug:slug>/waiting-list/", views.waitlist, name="waitlist"),
     path("waiting-list/offer/<str:token>/", views.offer, name="offer"),
+    path("staff/day-sheet/", staff.day_sheet, name="day-sheet"),
+    path("staff/day-sheet/<int:pk>/", staff.mark, name="day-sheet-mark"),
+    path("staff/assisted-booking/", staff.assisted_booking, name="assisted-booking"),
     path("booking/<str:token>/", views.manage, name="manage"),
     path("booking/<str:token>/calendar.ics", views.manage_calendar, name="manage-calendar"),
     path("booking/<str:token>/change/", views.manage_change, name="manage-change"),

@@ -333,3 +333,23 @@ def _lock_day(slot: Slot) -> list[Slot]:
     return list(
         Slot.objects.select_for_update().filter(site_id=slot.site_id, day=slot.day).order_by("pk")
     )
+
+
+def appointment_mark(*, appointment_id: int, status: str, now: dt.datetime) -> Appointment | None:
+    """Staff mark whether the person came. Only appointments that are not cancelled can be
+    marked, and a mark can be corrected the same day."""
+    if status not in (Appointment.Status.ATTENDED, Appointment.Status.NO_SHOW):
+        raise ValueError(status)
+    with transaction.atomic():
+        appointment = (
+            Appointment.objects.select_for_update(of=("self",))
+            .select_related("slot__site")
+            .filter(pk=appointment_id)
+            .exclude(status=Appointment.Status.CANCELLED)
+            .first()
+        )
+        if appointment is None:
+            return None
+        appointment.status = status
+        appointment.save(update_fields=["status"])
+        return appointment

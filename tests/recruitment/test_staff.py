@@ -1,0 +1,127 @@
+"""Staff run a day at a site and book for callers on the phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.utils import timezone
+
+from recruitment.models import Appointment, OutboxEmail, Slot
+from tests.factories import coordinator, typing_site
+from tests.factories import slot as make_slot
+from tests.recruitment.test_waitlist import book
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client() -> Client:
+    client = Client()
+    client.force_login(coordinator())
+    return client
+
+
+@pytest.fixture
+def today_slots():
+    site = typing_site()
+    start = timezone.now() + dt.timedelta(hours=2)
+    first = make_slot(site, start)
+    second = make_slot(site, start + dt.timedelta(minutes=15))
+    return site, [book(second, 2), book(first, 1)]
+
+
+def test_the_day_sheet_lists_the_days_appointments_in_time_order(staff_client, today_slots):
+    site, (later, earlier) = today_slots
+    day = earlier.slot.day
+    html = staff_client.get(f"/en/staff/day-sheet/?site={site.slug}&day={day:%Y-%m-%d}").content
+    html = html.decode()
+    assert html.index(earlier.name) < html.index(later.name)
+    assert "Europe/Moscow" in html
+
+
+def test_marking_attended_is_one_click_and_works_with_htmx_and_without(staff_client, today_slots):
+    _site, (later, earlier) = today_slots
+    plain = staff_client.post(f"/en/staff/day-sheet/{earlier.pk}/", {"status": "attended"})
+    assert plain.status_code == 302 and f"#appointment-{earlier.pk}" in plain["Location"]
+    assert Appointment.objects.get(pk=earlier.pk).status == "attended"
+    partial = staff_client.post(
+        f"/en/staff/day-sheet/{later.pk}/", {"status": "no_show"}, headers={"HX-Request": "true"}
+    )
+    assert (
+        b"<html" not in partial.content
+        and f'id="appointment-{later.pk}"'.encode() in partial.content
+    )
+    assert Appointment.objects.get(pk=later.pk).status == "no_show"
+
+
+def test_the_day_sheet_is_for_staff_with_the_permission_only(client, today_slots):
+    _site, (later, _earlier) = today_slots
+    assert client.get("/en/staff/day-sheet/").status_code == 302  # to the admin login
+    assert (
+        client.post(f"/en/staff/day-sheet/{later.pk}/", {"status": "attended"}).status_code == 302
+    )
+    clerk = coordinator(username="clerk", is_superuser=False)
+    other = Client()
+    other.force_login(clerk)
+    assert other.get("/en/staff/day-sheet/").status_code == 403
+    clerk.user_permissions.add(Permission.objects.get(codename="change_appointment"))
+    assert other.get("/en/staff/day-sheet/").status_code == 200
+    assert Appointment.objects.get(pk=later.pk).status == "booked"
+
+
+def test_a_bad_mark_changes_nothing(staff_client, today_slots):
+    _site, (later, _earlier) = today_slots
+    assert (
+        staff_client.post(f"/en/staff/day-sheet/{later.pk}/", {"status": "cancelled"}).status_code
+        == 404
+    )
+    assert staff_client.get(f"/en/staff/day-sheet/{later.pk}/").status_code == 405
+    assert Appointment.objects.get(pk=later.pk).status == "booked"
+
+
+def caller(slot: Slot, **changes: str) -> dict[str, str]:
+    return {
+        "slot": str(slot.pk),
+        "name": "Pyotr Ivanov",
+        "email": "pyotr@example.org",
+        "phone": "+7 912 800-00-01",
+        "born_day": "3",
+        "born_month": "4",
+        "born_year": "1990",
+        "language": "ru",
+        "consent": "on",
+        "eligibility_confirmed": "on",
+        "request_key": str(uuid.uuid4()),
+        **changes,
+    }
+
+
+def test_a_coordinator_books_for_a_caller_with_the_same_rules_and_emails(staff_client):
+    site = typing_site()
+    slot = make_slot(site, timezone.now() + dt.timedelta(days=2))
+    page = staff_client.get(f"/en/staff/assisted-booking/?site={site.slug}&day={slot.day:%Y-%m-%d}")
+    assert f'value="{slot.pk}"'.encode() in page.content
+    response = staff_client.post(f"/en/staff/assisted-booking/?site={site.slug}", caller(slot))
+    assert b"Booked for Pyotr Ivanov" in response.content
+    appointment = Appointment.objects.get()
+    assert appointment.booked_by.username == "coordinator"
+    assert OutboxEmail.objects.get().kind == "booking-confirmed"
+    assert OutboxEmail.objects.get().language == "ru"
+
+
+def test_assisted_booking_needs_the_questions_asked_and_judges_the_age(staff_client):
+    site = typing_site()
+    slot = make_slot(site, timezone.now() + dt.timedelta(days=2))
+    unasked = staff_client.post(
+        f"/en/staff/assisted-booking/?site={site.slug}", caller(slot, eligibility_confirmed="")
+    )
+    assert b"Please go through the eligibility questions first." in unasked.content
+    too_old = staff_client.post(
+        f"/en/staff/assisted-booking/?site={site.slug}", caller(slot, born_year="1950")
+    )
+    assert b"outside the registry" in too_old.content
+    assert Appointment.objects.count() == 0
