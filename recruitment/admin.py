@@ -24,6 +24,7 @@ from recruitment.models import (
     WaitlistEntry,
 )
 from recruitment.services import rules_publish
+from recruitment.services.booking import appointment_cancel
 from recruitment.services.outbox import outbox_retry
 from recruitment.services.slots import slots_generate
 
@@ -234,9 +235,19 @@ class AppointmentAdmin(admin.ModelAdmin):
         "booked_by",
     ]
     fields = [*readonly_fields[:1], "status", *readonly_fields[1:]]
+    actions = ["cancel"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # staff book through the assisted booking page, with the same rules
+
+    @admin.action(description=_("Cancel the selected appointments (for a caller who asks)"))
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
+        now = timezone.now()
+        cancelled = sum(
+            appointment_cancel(appointment_id=pk, now=now) is not None
+            for pk in queryset.filter(status=Appointment.Status.BOOKED).values_list("pk", flat=True)
+        )
+        self.message_user(request, _("%(count)d appointments cancelled.") % {"count": cancelled})
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

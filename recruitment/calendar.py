@@ -9,11 +9,12 @@ database, and the views and emails only have to build a :class:`CalendarEvent`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
-from icalendar import Alarm, Calendar, Event
+from icalendar import Alarm, Calendar, Component, Event
 
 PRODID = "-//Bone marrow donor registry//Recruitment//EN"
 
@@ -127,19 +128,33 @@ def ics_bytes(event: CalendarEvent, *, now: dt.datetime) -> bytes:
         alarm.add("description", event.title)
         vevent.add_component(alarm)
 
+    calendar.add_component(
+        _vtimezone(event.time_zone, event.local_start.year - 1, event.local_end.year + 2)
+    )
     calendar.add_component(vevent)
+    return calendar.to_ical()
 
-    # icalendar builds the VTIMEZONE from the system's tz database. The default span is
-    # 1970–2038 with every transition listed; a few years around the appointment are enough
-    # and keep the file small, while still containing a full DST cycle for zones that have one.
-    first_date = dt.date(event.local_start.year - 1, 1, 1)
-    last_date = dt.date(event.local_end.year + 2, 1, 1)
-    calendar.add_missing_timezones(first_date=first_date, last_date=last_date)
-    missing = calendar.get_missing_tzids()
+
+@functools.lru_cache(maxsize=256)
+def _vtimezone(zone: str, first_year: int, last_year: int) -> Component:
+    """The VTIMEZONE for a zone, built once per zone and span: building it walks the tz
+    database and costs more than the rest of the file together (it is never mutated after).
+
+    icalendar builds it from the system's tz database. The default span is 1970–2038 with every
+    transition listed; a few years around the appointment are enough and keep the file small,
+    while still containing a full DST cycle for zones that have one."""
+    scratch = Calendar()
+    probe = Event()
+    probe.add("dtstart", dt.datetime(first_year + 1, 6, 1, 12, tzinfo=zoneinfo.ZoneInfo(zone)))
+    scratch.add_component(probe)
+    scratch.add_missing_timezones(
+        first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 1, 1)
+    )
+    missing = scratch.get_missing_tzids()
     if missing:
         raise ValueError(f"No time-zone data for {', '.join(sorted(missing))}.")
-
-    return calendar.to_ical()
+    [timezone] = scratch.walk("VTIMEZONE")
+    return timezone
 
 
 def google_calendar_url(event: CalendarEvent) -> str:

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from recruitment import eligibility
 from recruitment.demo_sites import SITES
-from recruitment.models import Closure, OpeningPattern, TypingSite
+from recruitment.models import (
+    Appointment,
+    Closure,
+    ConsentText,
+    OpeningPattern,
+    OutboxEmail,
+    RulesVersion,
+    Slot,
+    TypingSite,
+)
+from recruitment.services.booking import Details, appointment_book
 from recruitment.services.slots import slots_generate
 
 DEMO_USERNAME = "staff"
@@ -32,8 +45,12 @@ class Command(BaseCommand):
             user.set_password(DEMO_PASSWORD)
             user.save()
         sites = load_demo_sites()
-        slots = slots_generate(now=timezone.now())
+        now = timezone.now()
+        slots = slots_generate(now=now)
         self.stdout.write(f"Demo typing sites: {sites} new; {slots} new slots.")
+        full = fill_a_day(now)
+        if full:
+            self.stdout.write(f"Demo: {full} is fully booked, to try the waiting list.")
         self.stdout.write(f"Demo staff login: {DEMO_USERNAME} / {DEMO_PASSWORD}")
 
 
@@ -50,3 +67,53 @@ def load_demo_sites() -> int:
         for closure in row["closures"]:  # type: ignore[attr-defined]
             Closure.objects.create(site=site, **closure)
     return created
+
+
+def fill_a_day(now: dt.datetime) -> str:
+    """Book every place of one day at the Kazan demo site with fictional volunteers, so the
+    waiting list can be tried (cancel one of them in the admin to see the offer go out)."""
+    site = TypingSite.objects.filter(slug="kazan-pushkina").first()
+    if site is None:
+        return ""
+    done = (
+        Appointment.objects.filter(email__endswith="@volunteers.example", slot__starts_at__gt=now)
+        .select_related("slot")
+        .first()
+    )
+    if done is not None:
+        return f"{site.name_en}, {done.slot.day:%Y-%m-%d}"
+    day = (
+        Slot.objects.bookable(now + dt.timedelta(days=2))
+        .at(site)
+        .order_by("day")
+        .values_list("day", flat=True)
+        .first()
+    )
+    if day is None:
+        return ""
+    rules = RulesVersion.objects.current()
+    consent = ConsentText.objects.current()
+    number = 0
+    for slot in Slot.objects.filter(site=site, day=day).order_by("starts_at"):
+        for _place in range(slot.capacity - slot.booked):
+            number += 1
+            proof = eligibility.Proof(
+                version=rules.number,
+                checked_on=now.date(),
+                born_on=dt.date(1990, 1, number % 28 + 1),
+            )
+            details = Details(
+                name=f"Demo Volunteer {number}",
+                email=f"demo{number}@volunteers.example",
+                phone=f"+7912000{number:04d}",
+                born_on=proof.born_on,
+                language="ru",
+                consent=consent,
+            )
+            appointment_book(
+                slot_id=slot.pk, details=details, proof=proof, request_key=uuid.uuid4(), now=now
+            )
+    OutboxEmail.objects.filter(to__endswith="@volunteers.example").update(
+        status=OutboxEmail.Status.CANCELLED
+    )
+    return f"{site.name_en}, {day:%Y-%m-%d}"
