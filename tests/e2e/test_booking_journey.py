@@ -419,3 +419,23 @@ def test_the_site_list_shows_each_sites_next_free_time_in_its_own_time_zone(
     expect(page.locator("#times a.button")).to_have_text(["16:00"])
     expect(page.locator("dl.facts")).to_contain_text(VLADIVOSTOK)
     assert axe_violations(page) == []
+
+
+def test_a_vladivostok_time_reads_the_same_to_a_browser_anywhere(browser, live_server) -> None:
+    """The times are the site's own, whatever zone the visitor's computer is in."""
+    site = typing_site(slug="vladivostok-anywhere", time_zone="Asia/Vladivostok")
+    start = dt.datetime.combine(
+        timezone.now().date() + dt.timedelta(days=3),
+        dt.time(8, 30),
+        tzinfo=zoneinfo.ZoneInfo("Asia/Vladivostok"),
+    )
+    slot(site, start)
+    seen = []
+    for zone in ("America/Los_Angeles", "Europe/London", "Asia/Vladivostok"):
+        context = browser.new_context(locale="en-GB", timezone_id=zone)
+        page = context.new_page()
+        page.goto(f"{live_server.url}/en/typing-sites/{site.slug}/")
+        seen.append(page.locator("#times").inner_text())
+        context.close()
+    assert all("08:30" in text for text in seen)
+    assert seen[0] == seen[1] == seen[2]
