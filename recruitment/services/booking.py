@@ -48,6 +48,35 @@ class Details:
     language: str
     consent: ConsentText
 
+    @classmethod
+    def from_form(cls, data: dict[str, Any], consent: ConsentText) -> Details:
+        return cls(
+            name=data["name"].strip(),
+            email=data["email"],
+            phone=data["phone"],
+            born_on=data["born"],
+            language=data["language"],
+            consent=consent,
+        )
+
+    def person_fields(
+        self, *, rules_version: int, checked_on: dt.date, now: dt.datetime
+    ) -> dict[str, Any]:
+        """The fields of an Appointment or a WaitlistEntry that say who the person is."""
+        return {
+            "name": self.name,
+            "email": self.email,
+            "email_normalized": self.email.strip().lower(),
+            "phone": self.phone,
+            "born_on": self.born_on,
+            "language": self.language,
+            "consent": self.consent,
+            "consented_at": now,
+            "rules_version": rules_version,
+            "rules_checked_on": checked_on,
+            "created_at": now,
+        }
+
 
 @dataclass(frozen=True)
 class Booked:
@@ -178,21 +207,11 @@ def book_held_place(
     token, token_hash = token_new()
     appointment = Appointment.objects.create(
         slot=slot,
-        name=details.name,
-        email=details.email,
-        email_normalized=details.email.strip().lower(),
-        phone=details.phone,
-        born_on=details.born_on,
-        language=details.language,
-        consent=details.consent,
-        consented_at=now,
-        rules_version=rules_version,
-        rules_checked_on=checked_on,
         request_key=request_key or uuid.uuid4(),
         manage_token_hash=token_hash,
         manage_token_expires_at=slot.ends_at,
         booked_by=booked_by,
-        created_at=now,
+        **details.person_fields(rules_version=rules_version, checked_on=checked_on, now=now),
     )
     outbox_enqueue(
         kind="booking-confirmed",

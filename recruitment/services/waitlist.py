@@ -34,17 +34,9 @@ def waitlist_join(
             return WaitlistEntry.objects.create(
                 site=site,
                 day=day,
-                name=details.name,
-                email=details.email,
-                email_normalized=details.email.strip().lower(),
-                phone=details.phone,
-                born_on=details.born_on,
-                language=details.language,
-                consent=details.consent,
-                consented_at=now,
-                rules_version=rules_version,
-                rules_checked_on=checked_on,
-                created_at=now,
+                **details.person_fields(
+                    rules_version=rules_version, checked_on=checked_on, now=now
+                ),
             )
     except IntegrityError:
         return None

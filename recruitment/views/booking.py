@@ -140,6 +140,18 @@ def _next_free(slot: Slot, now: dt.datetime, count: int = 6) -> list[Slot]:
     )
 
 
+def _blank_details(proof: eligibility.Proof) -> DetailsForm:
+    """The details form as it first appears: date of birth from the check, a fresh key."""
+    return DetailsForm(
+        born_on=proof.born_on,
+        initial={
+            "born": proof.born_on,
+            "language": (get_language() or settings.LANGUAGE_CODE)[:2],
+            "request_key": uuid.uuid4(),
+        },
+    )
+
+
 def _limited(request: HttpRequest, email: str) -> bool:
     if not settings.RATELIMIT_ENABLE:
         return False
@@ -176,15 +188,7 @@ def book(request: HtmxHttpRequest, slug: str, slot_id: int) -> Any:
     if request.method == "GET":
         if slot.starts_at <= now or slot.free == 0 or slot.closed:
             context.update(taken=True, alternatives=_next_free(slot, now))
-        form = DetailsForm(
-            born_on=proof.born_on,
-            initial={
-                "born": proof.born_on,
-                "language": (get_language() or settings.LANGUAGE_CODE)[:2],
-                "request_key": uuid.uuid4(),
-            },
-        )
-        context["form"] = form
+        context["form"] = _blank_details(proof)
         return TemplateResponse(request, "recruitment/book.html", context)
 
     form = DetailsForm(request.POST, born_on=proof.born_on)
@@ -198,14 +202,7 @@ def book(request: HtmxHttpRequest, slug: str, slot_id: int) -> Any:
         # A bot filled the honeypot: it sees the usual page, nothing is booked or sent.
         context["email"] = data["email"]
         return TemplateResponse(request, "recruitment/booked.html", context)
-    details = Details(
-        name=data["name"].strip(),
-        email=data["email"],
-        phone=data["phone"],
-        born_on=data["born"],
-        language=data["language"],
-        consent=consent,
-    )
+    details = Details.from_form(data, consent)
     try:
         booked = appointment_book(
             slot_id=slot.pk,
@@ -358,14 +355,7 @@ def waitlist(request: HttpRequest, slug: str) -> Any:
     if not eligibility.proof_holds_on(proof, rules, day):
         return TemplateResponse(request, "recruitment/waitlist_age.html", context)
     if request.method == "GET":
-        context["form"] = DetailsForm(
-            born_on=proof.born_on,
-            initial={
-                "born": proof.born_on,
-                "language": (get_language() or settings.LANGUAGE_CODE)[:2],
-                "request_key": uuid.uuid4(),
-            },
-        )
+        context["form"] = _blank_details(proof)
         return TemplateResponse(request, "recruitment/waitlist.html", context)
     form = DetailsForm(request.POST, born_on=proof.born_on)
     context["form"] = form
@@ -379,14 +369,7 @@ def waitlist(request: HttpRequest, slug: str) -> Any:
         waitlist_join(
             site=site,
             day=day,
-            details=Details(
-                name=data["name"].strip(),
-                email=data["email"],
-                phone=data["phone"],
-                born_on=data["born"],
-                language=data["language"],
-                consent=consent,
-            ),
+            details=Details.from_form(data, consent),
             rules_version=proof.version,
             checked_on=proof.checked_on,
             now=now,

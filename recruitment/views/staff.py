@@ -111,14 +111,7 @@ def assisted_booking(request: HttpRequest) -> TemplateResponse:
     data = form.cleaned_data
     slot = get_object_or_404(Slot.objects.select_related("site"), pk=data["slot"])
     proof = eligibility.Proof(version=rules.version, checked_on=now.date(), born_on=data["born"])
-    details = Details(
-        name=data["name"].strip(),
-        email=data["email"],
-        phone=data["phone"],
-        born_on=data["born"],
-        language=data["language"],
-        consent=consent,
-    )
+    details = Details.from_form(data, consent)
     try:
         booked = appointment_book(
             slot_id=slot.pk,
