@@ -1,0 +1,83 @@
+"""axe-core on the waiting-list, offer, change and staff pages, in both languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from django.utils import timezone
+
+from recruitment import eligibility
+from recruitment.models import OutboxEmail, RulesVersion, Slot
+from recruitment.services.booking import appointment_cancel
+from recruitment.services.waitlist import waitlist_join
+from recruitment.tokens import token_new
+from recruitment.views.pages import PROOF_COOKIE
+from tests.e2e.conftest import Site
+from tests.e2e.helpers import axe_violations
+from tests.factories import coordinator, typing_site
+from tests.factories import slot as make_slot
+from tests.recruitment.test_waitlist import book, details
+
+
+def _prove(site: Site) -> None:
+    token = eligibility.proof_issue(
+        version=RulesVersion.objects.current().number,
+        checked_on=timezone.localdate(),
+        born_on=dt.date(1990, 1, 1),
+    )
+    site.context.add_cookies([{"name": PROOF_COOKIE, "value": token, "url": site.base_url}])
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_waiting_list_offer_and_change_pages_have_no_axe_violations(request, lang: str) -> None:
+    site: Site = request.getfixturevalue(f"site_{lang}")
+    lab = typing_site(slug=f"lab-{lang}")
+    slot = make_slot(lab, timezone.now() + dt.timedelta(days=3), capacity=1)
+    appointment = book(slot, 1)
+    make_slot(lab, timezone.now() + dt.timedelta(days=4))
+    _prove(site)
+    found = {}
+
+    page = site.open(f"/{lang}/typing-sites/{lab.slug}/waiting-list/?day={slot.day:%Y-%m-%d}")
+    found["waitlist form"] = axe_violations(page)
+    page.locator("button[type=submit]").click()
+    found["waitlist errors"] = axe_violations(page)
+
+    entry = waitlist_join(
+        site=lab,
+        day=slot.day,
+        details=details(7),
+        rules_version=1,
+        checked_on=timezone.localdate(),
+        now=timezone.now(),
+    )
+    assert entry is not None
+    appointment_cancel(appointment_id=appointment.pk, now=timezone.now())
+    body = OutboxEmail.objects.get(kind="waitlist-offer").body_text
+    offer = re.search(r"/waiting-list/offer/[\w-]+/", body).group(0)
+    page = site.open(f"/{lang}{offer}")
+    found["offer"] = axe_violations(page)
+
+    token, token_hash = token_new()
+    other = book(Slot.objects.exclude(pk=slot.pk).get(), 2)
+    other.manage_token_hash = token_hash
+    other.save()
+    page = site.open(f"/{lang}/booking/{token}/change/")
+    found["change"] = axe_violations(page)
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_the_staff_day_sheet_has_no_axe_violations(site_en: Site) -> None:
+    lab = typing_site(slug="sheet-lab")
+    book(make_slot(lab, timezone.now() + dt.timedelta(hours=3)), 1)
+    user = coordinator()
+    page = site_en.open("/en/admin/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", "a-long-test-password")
+    page.locator("input[type=submit]").click()
+    page = site_en.open(f"/en/staff/day-sheet/?site={lab.slug}")
+    assert axe_violations(page) == []
+    page = site_en.open(f"/en/staff/assisted-booking/?site={lab.slug}")
+    assert axe_violations(page) == []
