@@ -8,6 +8,7 @@ from registry import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
 ]
 
 urlpatterns += i18n_patterns(

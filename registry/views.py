@@ -4,7 +4,8 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -42,3 +43,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "worker_last_seen": cache.get(HEARTBEAT_KEY) if checks["broker"] else None,
     }
     return JsonResponse(body, status=503 if down else 200)
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin); resolved per
+    request because the hashed static name exists only after collectstatic."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

@@ -31,7 +31,10 @@ class TypingSite(models.Model):
     address_ru = models.CharField(_("address (Russian)"), max_length=300)
     address_en = models.CharField(_("address (English)"), max_length=300)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, validators=[validate_time_zone], help_text="Europe/Moscow"
+        _("time zone"),
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_("An IANA name, such as Europe/Moscow or Asia/Vladivostok."),
     )
     latitude = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5)
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5)

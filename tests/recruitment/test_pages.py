@@ -128,3 +128,9 @@ def test_public_pages_use_a_constant_small_number_of_queries(client: Client, pat
     with CaptureQueriesContext(connection) as queries:
         client.get(f"/en/{path}")
     assert len(queries) <= 5
+
+
+def test_the_favicon_address_browsers_ask_for_leads_to_our_icon(client: Client) -> None:
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
