@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from recruitment.models import (
     AgePolicy,
@@ -193,7 +194,10 @@ class TypingSiteAdmin(admin.ModelAdmin):
     @admin.action(description=_("Make the slots for the next eight weeks now"))
     def generate_slots(self, request: HttpRequest, queryset: QuerySet[TypingSite]) -> None:
         created = slots_generate(now=timezone.now(), sites=queryset)
-        self.message_user(request, _("%(count)d new slots.") % {"count": created})
+        self.message_user(
+            request,
+            ngettext("%(count)d new slot.", "%(count)d new slots.", created) % {"count": created},
+        )
 
 
 @admin.register(Slot)
@@ -247,7 +251,13 @@ class AppointmentAdmin(admin.ModelAdmin):
             appointment_cancel(appointment_id=pk, now=now) is not None
             for pk in queryset.filter(status=Appointment.Status.BOOKED).values_list("pk", flat=True)
         )
-        self.message_user(request, _("%(count)d appointments cancelled.") % {"count": cancelled})
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d appointment cancelled.", "%(count)d appointments cancelled.", cancelled
+            )
+            % {"count": cancelled},
+        )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -296,4 +306,8 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send the failed emails again"))
     def retry(self, request: HttpRequest, queryset: QuerySet[OutboxEmail]) -> None:
         count = outbox_retry(email_ids=queryset.values_list("pk", flat=True), now=timezone.now())
-        self.message_user(request, _("%(count)d emails queued again.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d email queued again.", "%(count)d emails queued again.", count)
+            % {"count": count},
+        )
