@@ -81,3 +81,18 @@ def test_the_staff_day_sheet_has_no_axe_violations(site_en: Site) -> None:
     assert axe_violations(page) == []
     page = site_en.open(f"/en/staff/assisted-booking/?site={lab.slug}")
     assert axe_violations(page) == []
+
+
+def test_the_booking_pages_fit_a_320px_phone(phone: Site) -> None:
+    lab = typing_site(slug="phone-lab", name_ru="Демонстрационная лаборатория с длинным названием")
+    slot = make_slot(lab, timezone.now() + dt.timedelta(days=2))
+    _prove(phone)
+    for path in (
+        "/ru/typing-sites/",
+        f"/ru/typing-sites/{lab.slug}/",
+        f"/ru/typing-sites/{lab.slug}/book/{slot.pk}/",
+        f"/ru/typing-sites/{lab.slug}/waiting-list/?day={slot.day:%Y-%m-%d}",
+    ):
+        page = phone.open(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} is {width}px wide"
