@@ -112,9 +112,38 @@ def calendar_event(appointment: Appointment, *, cancelled: bool = False) -> Cale
         )
 
 
-def ics_attachment(appointment: Appointment, *, now: dt.datetime) -> dict[str, str]:
-    content = ics_bytes(calendar_event(appointment), now=now).decode()
-    return {"name": "appointment.ics", "content": content, "mimetype": "text/calendar"}
+def ics_attachment(
+    appointment: Appointment, *, now: dt.datetime, cancelled: bool = False
+) -> dict[str, str]:
+    content = ics_bytes(calendar_event(appointment, cancelled=cancelled), now=now).decode()
+    name = "cancelled.ics" if cancelled else "appointment.ics"
+    return {"name": name, "content": content, "mimetype": "text/calendar"}
+
+
+def _email(
+    appointment: Appointment,
+    kind: str,
+    *,
+    token: str | None = None,
+    attachments: list[dict[str, str]] | None = None,
+) -> None:
+    """Queue one of the appointment's emails, in the person's language, with the manage link
+    when there is a fresh token to put in it."""
+    context: dict[str, Any] = {
+        "appointment": appointment,
+        "slot": appointment.slot,
+        "site": appointment.slot.site,
+    }
+    if token is not None:
+        context["manage_url"] = manage_url(token, appointment.language)
+    outbox_enqueue(
+        kind=kind,
+        to=appointment.email,
+        language=appointment.language,
+        context=context,
+        appointment=appointment,
+        attachments=attachments or [],
+    )
 
 
 def _same_person(details: Details) -> Q:
@@ -213,17 +242,10 @@ def book_held_place(
         booked_by=booked_by,
         **details.person_fields(rules_version=rules_version, checked_on=checked_on, now=now),
     )
-    outbox_enqueue(
-        kind="booking-confirmed",
-        to=appointment.email,
-        language=appointment.language,
-        context={
-            "appointment": appointment,
-            "slot": slot,
-            "site": slot.site,
-            "manage_url": manage_url(token, appointment.language),
-        },
-        appointment=appointment,
+    _email(
+        appointment,
+        "booking-confirmed",
+        token=token,
         attachments=[ics_attachment(appointment, now=now)],
     )
     return Booked(slot=slot, appointment=appointment)
@@ -236,18 +258,7 @@ def _tell_holder(holder: Appointment, now: dt.datetime) -> None:
     token, token_hash = token_new()
     holder.manage_token_hash = token_hash
     holder.save(update_fields=["manage_token_hash"])
-    outbox_enqueue(
-        kind="booking-exists",
-        to=holder.email,
-        language=holder.language,
-        context={
-            "appointment": holder,
-            "slot": holder.slot,
-            "site": holder.slot.site,
-            "manage_url": manage_url(token, holder.language),
-        },
-        appointment=holder,
-    )
+    _email(holder, "booking-exists", token=token)
 
 
 def appointment_cancel(*, appointment_id: int, now: dt.datetime) -> Appointment | None:
@@ -271,20 +282,10 @@ def appointment_cancel(*, appointment_id: int, now: dt.datetime) -> Appointment 
             update_fields=["status", "cancelled_at", "calendar_sequence", "manage_token_hash"]
         )
         _offer_freed_place(appointment.slot, now)
-        cancelled = ics_bytes(calendar_event(appointment, cancelled=True), now=now).decode()
-        outbox_enqueue(
-            kind="booking-cancelled",
-            to=appointment.email,
-            language=appointment.language,
-            context={
-                "appointment": appointment,
-                "slot": appointment.slot,
-                "site": appointment.slot.site,
-            },
-            appointment=appointment,
-            attachments=[
-                {"name": "cancelled.ics", "content": cancelled, "mimetype": "text/calendar"}
-            ],
+        _email(
+            appointment,
+            "booking-cancelled",
+            attachments=[ics_attachment(appointment, now=now, cancelled=True)],
         )
         return appointment
 
@@ -329,14 +330,7 @@ def appointment_reschedule(
         appointment.calendar_sequence += 1
         appointment.manage_token_expires_at = new.ends_at
         appointment.save(update_fields=["slot", "calendar_sequence", "manage_token_expires_at"])
-        outbox_enqueue(
-            kind="booking-changed",
-            to=appointment.email,
-            language=appointment.language,
-            context={"appointment": appointment, "slot": new, "site": new.site},
-            appointment=appointment,
-            attachments=[ics_attachment(appointment, now=now)],
-        )
+        _email(appointment, "booking-changed", attachments=[ics_attachment(appointment, now=now)])
         return appointment
 
 
