@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -24,10 +26,26 @@ from recruitment.models import (
     TypingSite,
     WaitlistEntry,
 )
-from recruitment.services import rules_publish
-from recruitment.services.booking import appointment_cancel
+from recruitment.services.appointments import CannotMark, appointment_cancel, appointment_mark
+from recruitment.services.eligibility import rules_publish
 from recruitment.services.outbox import outbox_retry
-from recruitment.services.slots import slots_generate
+from recruitment.services.sites import (
+    SlotChangeRefused,
+    slot_change,
+    slot_delete,
+    slots_generate,
+)
+from recruitment.services.waitlist import waitlist_leave
+
+
+class ViewOnly(admin.ModelAdmin):
+    """Rows whose statuses and counters only services change: the change form shows them and
+    saves nothing (a POST is refused), and the list's actions call the services. Saving the
+    form would also write back every column as it was read, undoing a change a service made a
+    moment before."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request)
 
 
 class PublishesRules(admin.ModelAdmin):
@@ -191,6 +209,38 @@ class TypingSiteAdmin(admin.ModelAdmin):
         ),
     ]
 
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        """Changed opening hours or closures take effect at once, through the same service
+        the hourly task runs: booked slots on a closed day are closed, never deleted."""
+        super().save_related(request, form, formsets, change)
+        hours_changed = any(formset.has_changed() for formset in formsets) or bool(
+            {"time_zone", "active"} & set(form.changed_data)
+        )
+        if not hours_changed:
+            return
+        now = timezone.now()
+        site = form.instance
+        slots_generate(now=now, sites=[site])
+        stranded = Appointment.objects.filter(
+            status=Appointment.Status.BOOKED,
+            slot__site=site,
+            slot__closed=True,
+            slot__starts_at__gt=now,
+        ).count()
+        if stranded:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d appointment is booked on a time that is now closed. The person "
+                    "keeps it until you cancel it in Appointments.",
+                    "%(count)d appointments are booked on times that are now closed. The people "
+                    "keep them until you cancel them in Appointments.",
+                    stranded,
+                )
+                % {"count": stranded},
+                messages.WARNING,
+            )
+
     @admin.action(description=_("Make the slots for the next eight weeks now"))
     def generate_slots(self, request: HttpRequest, queryset: QuerySet[TypingSite]) -> None:
         created = slots_generate(now=timezone.now(), sites=queryset)
@@ -200,13 +250,66 @@ class TypingSiteAdmin(admin.ModelAdmin):
         )
 
 
+class SlotForm(forms.ModelForm):
+    """Places and "closed" change through `slot_change`, which checks them against the
+    bookings under the slot's lock. Its refusal can only become a form error while the form
+    is validated, so the service is called here and `SlotAdmin.save_model` saves nothing."""
+
+    class Meta:
+        model = Slot
+        fields = ["capacity", "closed"]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if self.errors or not self.has_changed():
+            return data
+        try:
+            self.instance = slot_change(
+                slot_id=self.instance.pk,
+                capacity=data["capacity"],
+                closed=data["closed"],
+                now=timezone.now(),
+            )
+        except SlotChangeRefused as refused:
+            raise ValidationError({"capacity": refused.message}, code="booked") from None
+        return data
+
+
 @admin.register(Slot)
 class SlotAdmin(admin.ModelAdmin):
+    """Slots are made by the opening hours (the hourly task deletes a slot they do not call
+    for), so there is no "add" here. A slot's time is fixed once it exists; its places and
+    whether it is closed change through `slot_change`."""
+
     list_display = ["site", "local_time", "capacity", "booked", "free_places", "closed"]
     list_filter = ["site", "closed", ("day", admin.DateFieldListFilter)]
     date_hierarchy = "day"
     list_select_related = ["site"]
-    readonly_fields = ["booked"]
+    form = SlotForm
+    fields = ["site", "starts_at", "ends_at", "day", "capacity", "booked", "closed"]
+    readonly_fields = ["site", "starts_at", "ends_at", "day", "booked"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.booked > 0:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # it would skip the check of each slot's bookings
+        return actions
+
+    def save_model(self, request: HttpRequest, obj: Slot, form: Any, change: bool) -> None:
+        """`SlotForm.clean` saved the change through the service. Saving the row here would
+        also write back `booked` as it was read, losing a booking made since."""
+
+    def delete_model(self, request: HttpRequest, obj: Slot) -> None:
+        if not slot_delete(slot_id=obj.pk):
+            raise PermissionDenied  # someone booked it since the page was opened
 
     @admin.display(description=_("local time"), ordering="starts_at")
     def local_time(self, obj: Slot) -> str:
@@ -217,14 +320,50 @@ class SlotAdmin(admin.ModelAdmin):
         return obj.free
 
 
+def _report(
+    model_admin: admin.ModelAdmin, request: HttpRequest, done: str, refused: str | None
+) -> None:
+    model_admin.message_user(request, done)
+    if refused:
+        model_admin.message_user(request, refused, messages.WARNING)
+
+
+def _mark_each(queryset: QuerySet[Appointment], status: str) -> tuple[int, int]:
+    """Mark each row through `appointment_mark`: (how many changed, how many it refused).
+    Rows that already have this status count as neither."""
+    now = timezone.now()
+    marked = refused = 0
+    for pk in queryset.exclude(status=status).values_list("pk", flat=True):
+        try:
+            appointment_mark(appointment_id=pk, status=status, now=now)
+        except CannotMark:
+            refused += 1
+        else:
+            marked += 1
+    return marked, refused
+
+
+def _not_marked(refused: int) -> str | None:
+    if not refused:
+        return None
+    return ngettext(
+        "%(count)d appointment could not be marked: attendance is marked from the "
+        "appointment's day on, and never for a cancelled appointment.",
+        "%(count)d appointments could not be marked: attendance is marked from the "
+        "appointment's day on, and never for a cancelled appointment.",
+        refused,
+    ) % {"count": refused}
+
+
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(ViewOnly):
     list_display = ["name", "site", "local_time", "status", "email", "phone", "booked_by"]
     list_filter = ["status", "slot__site", ("slot__day", admin.DateFieldListFilter)]
     search_fields = ["name", "email", "phone"]
     list_select_related = ["slot__site"]
     readonly_fields = [
         "slot",
+        "status",
         "name",
         "email",
         "phone",
@@ -238,25 +377,71 @@ class AppointmentAdmin(admin.ModelAdmin):
         "cancelled_at",
         "booked_by",
     ]
-    fields = [*readonly_fields[:1], "status", *readonly_fields[1:]]
-    actions = ["cancel"]
+    fields = tuple(readonly_fields)
+    actions = ["cancel", "mark_attended", "mark_no_show", "mark_undo"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # staff book through the assisted booking page, with the same rules
 
-    @admin.action(description=_("Cancel the selected appointments (for a caller who asks)"))
+    @admin.action(
+        description=_("Cancel the selected appointments (for a caller who asks)"),
+        permissions=["change"],
+    )
     def cancel(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
         now = timezone.now()
-        cancelled = sum(
-            appointment_cancel(appointment_id=pk, now=now) is not None
-            for pk in queryset.filter(status=Appointment.Status.BOOKED).values_list("pk", flat=True)
-        )
-        self.message_user(
+        ids = list(queryset.values_list("pk", flat=True))
+        cancelled = sum(appointment_cancel(appointment_id=pk, now=now) is not None for pk in ids)
+        left = len(ids) - cancelled
+        _report(
+            self,
             request,
             ngettext(
                 "%(count)d appointment cancelled.", "%(count)d appointments cancelled.", cancelled
             )
             % {"count": cancelled},
+            ngettext(
+                "%(count)d appointment was not active and was left as it was.",
+                "%(count)d appointments were not active and were left as they were.",
+                left,
+            )
+            % {"count": left}
+            if left
+            else None,
+        )
+
+    @admin.action(description=_("Mark as attended"), permissions=["change"])
+    def mark_attended(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
+        marked, refused = _mark_each(queryset, Appointment.Status.ATTENDED)
+        done = ngettext(
+            "%(count)d appointment marked as attended.",
+            "%(count)d appointments marked as attended.",
+            marked,
+        )
+        _report(self, request, done % {"count": marked}, _not_marked(refused))
+
+    @admin.action(description=_("Mark as did not come"), permissions=["change"])
+    def mark_no_show(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
+        marked, refused = _mark_each(queryset, Appointment.Status.NO_SHOW)
+        done = ngettext(
+            "%(count)d appointment marked as did not come.",
+            "%(count)d appointments marked as did not come.",
+            marked,
+        )
+        _report(self, request, done % {"count": marked}, _not_marked(refused))
+
+    @admin.action(description=_("Undo the mark (on the appointment's day)"), permissions=["change"])
+    def mark_undo(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
+        undone, refused = _mark_each(queryset, Appointment.Status.BOOKED)
+        done = ngettext("%(count)d mark taken back.", "%(count)d marks taken back.", undone)
+        why = ngettext(
+            "%(count)d mark could not be taken back: a mark is taken back on the appointment's "
+            "day only, and not for someone who has booked again since.",
+            "%(count)d marks could not be taken back: a mark is taken back on the appointment's "
+            "day only, and not for someone who has booked again since.",
+            refused,
+        )
+        _report(
+            self, request, done % {"count": undone}, why % {"count": refused} if refused else None
         )
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -271,12 +456,80 @@ class AppointmentAdmin(admin.ModelAdmin):
         return f"{obj.slot.local_start:%Y-%m-%d %H:%M}"
 
 
+# Waiting and offered entries are on the list; an offered one holds a counted place.
+OPEN_ENTRY = (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
+
+
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):
+class WaitlistEntryAdmin(ViewOnly):
+    """People join through the site and leave through `waitlist_leave`; a held offer counts as
+    a booked place, so neither the status nor the offer is edited by hand. The place in the
+    queue is the time of joining, so that is not edited either."""
+
     list_display = ["name", "site", "day", "status", "offer_expires_at", "created_at"]
     list_filter = ["status", "site"]
     search_fields = ["name", "email", "phone"]
-    readonly_fields = ["offered_slot", "offer_expires_at", "appointment"]
+    list_select_related = ["site"]
+    readonly_fields = [
+        "site",
+        "day",
+        "status",
+        "offered_slot",
+        "offer_expires_at",
+        "appointment",
+        "name",
+        "email",
+        "phone",
+        "born_on",
+        "language",
+        "consent",
+        "consented_at",
+        "rules_version",
+        "rules_checked_on",
+        "created_at",
+    ]
+    fields = tuple(readonly_fields)
+    actions = ["leave"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # people join through the site, with its eligibility check
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        """Only an entry that is over (its statuses never go back), to erase someone's
+        details; a waiting or offered one is taken off the list instead."""
+        if obj is not None and obj.status in OPEN_ENTRY:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # it would skip the check of each entry
+        return actions
+
+    @admin.action(description=_("Take off the waiting list"), permissions=["change"])
+    def leave(self, request: HttpRequest, queryset: QuerySet[WaitlistEntry]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        left = waitlist_leave(entry_ids=ids, now=timezone.now())
+        rest = len(ids) - left
+        _report(
+            self,
+            request,
+            ngettext(
+                "%(count)d person taken off the waiting list.",
+                "%(count)d people taken off the waiting list.",
+                left,
+            )
+            % {"count": left},
+            ngettext(
+                "%(count)d entry was no longer waiting or holding an offer and was left as it was.",
+                "%(count)d entries were no longer waiting or holding an offer and were left as "
+                "they were.",
+                rest,
+            )
+            % {"count": rest}
+            if rest
+            else None,
+        )
 
 
 @admin.register(ConsentText)
@@ -293,7 +546,10 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(ViewOnly):
+    """What was sent, as sent with its link cut out (`subject` and `body_text` are written
+    only after sending); no row holds a token that opens anything."""
+
     list_display = ["kind", "to", "language", "status", "attempts", "send_after", "sent_at"]
     list_filter = ["status", "kind", "language"]
     search_fields = ["to", "subject"]
@@ -303,7 +559,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description=_("Send the failed emails again"))
+    @admin.action(description=_("Send the failed emails again"), permissions=["change"])
     def retry(self, request: HttpRequest, queryset: QuerySet[OutboxEmail]) -> None:
         count = outbox_retry(email_ids=queryset.values_list("pk", flat=True), now=timezone.now())
         self.message_user(

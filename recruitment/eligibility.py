@@ -219,6 +219,25 @@ def proof_read(token: str, *, max_age: dt.timedelta | None = None) -> Proof | No
         return None
 
 
+def questions_changed(old: Rules, new: Rules) -> tuple[Rule, ...]:
+    """The questions of `new` that someone who passed `old` has not answered as they stand now:
+    added ones, and ones whose question or outcome changed. Removed questions need nothing."""
+    before = {rule.key: rule for rule in old.conditions}
+    changed = []
+    for rule in new.conditions:
+        was = before.get(rule.key)
+        if (
+            was is None
+            or was.outcome is not rule.outcome
+            or was.deferral_months != rule.deferral_months
+            or any(
+                was.text(lang, "question") != rule.text(lang, "question") for lang in ("ru", "en")
+            )
+        ):
+            changed.append(rule)
+    return tuple(changed)
+
+
 def proof_holds_on(proof: Proof, rules: Rules, on_day: dt.date) -> bool:
     """Whether a proof still admits its holder on `on_day`: the age is judged again with the
     current rules, on that day (the day of the appointment or drive)."""

@@ -1,16 +1,113 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
+import phonenumbers
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from recruitment.eligibility import Rules, born_is_plausible
 
 YES, NO = "yes", "no"
+
+# Invisible characters that reorder the text around them: a name holding one reads differently
+# in an email, on the day sheet and in the admin from what was stored.
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+
+CHARACTERS_MESSAGE = _(
+    "This has characters that cannot be used here (perhaps copied along with the text). "
+    "Please type it again."
+)
+
+
+def _unusable(char: str) -> bool:
+    """A character no keyboard makes: a control character (NUL included), a line or paragraph
+    separator, a lone surrogate, a noncharacter (U+FFFE, U+FFFF, U+FDD0–U+FDEF and their
+    like in every plane), a bidi control, or U+FFFD, which is what Django makes of bytes that
+    are not UTF-8."""
+    code = ord(char)
+    return (
+        unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp")
+        or char in BIDI_CONTROLS
+        or char == "\ufffd"
+        or 0xFDD0 <= code <= 0xFDEF
+        or code & 0xFFFE == 0xFFFE
+    )
+
+
+def _blank(char: str) -> bool:
+    """Spaces and invisible format characters (zero-width space, joiners, byte-order mark)."""
+    return char.isspace() or unicodedata.category(char) == "Cf"
+
+
+def plain_text(value: str, *, invisible_inside: bool = True) -> str:
+    """Text as a person typed it, for any free-text field of a public form: NFC, with spaces
+    and invisible format characters trimmed from both ends, so that text made only of them is
+    empty (and a required field says so). Raises ValidationError (code "characters") for
+    characters no keyboard makes. Invisible characters inside the text stay when
+    `invisible_inside` (some scripts need the zero-width joiners); an email address has none."""
+    if any(_unusable(char) for char in value):
+        raise forms.ValidationError(CHARACTERS_MESSAGE, code="characters")
+    text = unicodedata.normalize("NFC", value)
+    start, end = 0, len(text)
+    while start < end and _blank(text[start]):
+        start += 1
+    while end > start and _blank(text[end - 1]):
+        end -= 1
+    text = text[start:end]
+    if not invisible_inside and any(unicodedata.category(char) == "Cf" for char in text):
+        raise forms.ValidationError(CHARACTERS_MESSAGE, code="characters")
+    return text
+
+
+class PlainTextField(forms.CharField):
+    """A CharField for what people type: see `plain_text`. Length limits count the
+    normalised text, which is what is stored."""
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        if not isinstance(text, str):
+            return text
+        return plain_text(text) or self.empty_value
+
+
+def validate_has_letter(value: str) -> None:
+    if not any(char.isalpha() for char in value):
+        raise forms.ValidationError(_("Please write your name in letters."), code="letters")
+
+
+class EmailAddressField(forms.EmailField):
+    """An address that fits the database column (254 characters, the most SMTP carries) and
+    that can be sent to: no invisible characters, and a domain that converts to ASCII."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 254)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        text = super().to_python(value)
+        if not isinstance(text, str):
+            return text
+        return plain_text(text, invisible_inside=False) or self.empty_value
+
+    def run_validators(self, value: Any) -> None:
+        super().run_validators(value)
+        if value in self.empty_values:
+            return
+        try:
+            # What Django's mail does to the domain when it sends: an address it cannot turn
+            # into ASCII would fail in the outbox, long after the person left the page.
+            value.rpartition("@")[2].encode("idna")
+        except UnicodeError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class DatePartsWidget(forms.MultiWidget):
@@ -119,33 +216,47 @@ def answers_from(data: Mapping[str, Any], rules: Rules) -> dict[str, bool]:
 class DetailsForm(forms.Form):
     """The volunteer's details for a booking. `website` is a honeypot: people never see it."""
 
-    name = forms.CharField(
+    name = PlainTextField(
         label=_("Your full name"),
         max_length=200,
+        validators=[validate_has_letter],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": _("Please enter your name.")},
+        error_messages={
+            "required": _("Please enter your name."),
+            "max_length": _("Please shorten your name to 200 characters."),
+        },
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label=_("Email"),
         help_text=_("We send the confirmation and reminders here."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
             "required": _("Please enter your email address."),
             "invalid": _("Please enter an email address like name@example.com."),
+            "max_length": _(
+                "An email address can be at most 254 characters long. Please check it."
+            ),
         },
     )
-    phone = forms.CharField(
+    phone = PlainTextField(
         label=_("Mobile phone"),
         help_text=_("For example +7 912 345-67-89."),
         max_length=32,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
-        error_messages={"required": _("Please enter your phone number.")},
+        error_messages={
+            "required": _("Please enter your phone number."),
+            "max_length": _("This does not look like a real phone number. Please check it."),
+        },
     )
     born = BornForm.base_fields["born"]
     language = forms.ChoiceField(
         label=_("Language for messages"),
         choices=[("ru", "Русский"), ("en", "English")],
         widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Please choose the language of our messages."),
+            "invalid_choice": _("Please choose the language of our messages."),
+        },
     )
     consent = forms.BooleanField(
         label=_("I agree to the processing of my personal data as described above."),
@@ -159,8 +270,6 @@ class DetailsForm(forms.Form):
         self.born_on = born_on  # None when staff book for a caller: nothing to compare with
 
     def clean_phone(self) -> str:
-        import phonenumbers
-
         raw = self.cleaned_data["phone"]
         try:
             number = phonenumbers.parse(raw, "RU")
@@ -182,6 +291,22 @@ class DetailsForm(forms.Form):
                 )
             )
         return born
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if "request_key" in self.errors:
+            # The key is what turns a second click into the same booking, and it travels in a
+            # hidden field, so its own error would be invisible. Say so at the top, and put a
+            # fresh key into the form shown again so that the next send works.
+            del self.errors["request_key"]
+            self.add_error(
+                None, _("This form has expired. Please check your details and send it again.")
+            )
+            data = QueryDict(mutable=True)
+            data.update(self.data)
+            data["request_key"] = str(uuid.uuid4())
+            self.data = data
+        return cleaned
 
 
 class AssistedBookingForm(DetailsForm):

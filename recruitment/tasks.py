@@ -2,7 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from recruitment.services.outbox import outbox_send, outbox_sweep
-from recruitment.services.slots import slots_generate
+from recruitment.services.sites import slots_generate
 from recruitment.services.waitlist import waitlist_expire
 
 

@@ -1,25 +1,32 @@
 from django.urls import path
 
-from recruitment import views
-from recruitment.views import staff
+from recruitment.views import appointments, eligibility, pages, sites, staff, waitlist
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("how-to-join/", views.page, {"slug": "how-to-join"}, name="how-to-join"),
-    path("how-donation-works/", views.page, {"slug": "how-donation-works"}, name="donation"),
-    path("about-transplants/", views.page, {"slug": "about-transplants"}, name="transplants"),
-    path("privacy/", views.page, {"slug": "privacy"}, name="privacy"),
-    path("myths-and-questions/", views.myths, name="myths"),
-    path("eligibility/", views.checker, name="checker"),
-    path("typing-sites/", views.sites, name="sites"),
-    path("typing-sites/<slug:slug>/", views.site_detail, name="site"),
-    path("typing-sites/<slug:slug>/book/<int:slot_id>/", views.book, name="book"),
-    path("typing-sites/<slug:slug>/waiting-list/", views.waitlist, name="waitlist"),
-    path("waiting-list/offer/<str:token>/", views.offer, name="offer"),
+    path("", pages.home, name="home"),
+    path("how-to-join/", pages.page, {"slug": "how-to-join"}, name="how-to-join"),
+    path("how-donation-works/", pages.page, {"slug": "how-donation-works"}, name="donation"),
+    path("about-transplants/", pages.page, {"slug": "about-transplants"}, name="transplants"),
+    path("privacy/", pages.page, {"slug": "privacy"}, name="privacy"),
+    path("myths-and-questions/", pages.myths, name="myths"),
+    path("eligibility/", eligibility.checker, name="checker"),
+    path("typing-sites/", sites.sites, name="sites"),
+    path("typing-sites/<slug:slug>/", sites.site_detail, name="site"),
+    path("typing-sites/<slug:slug>/book/<int:slot_id>/", appointments.book, name="book"),
+    path("typing-sites/<slug:slug>/booked/", appointments.booked, name="booked"),
+    path("typing-sites/<slug:slug>/waiting-list/", waitlist.waitlist, name="waitlist"),
+    path(
+        "typing-sites/<slug:slug>/waiting-list/joined/",
+        waitlist.waitlist_joined,
+        name="waitlist-joined",
+    ),
+    path("waiting-list/offer/<str:token>/", waitlist.offer, name="offer"),
     path("staff/day-sheet/", staff.day_sheet, name="day-sheet"),
     path("staff/day-sheet/<int:pk>/", staff.mark, name="day-sheet-mark"),
     path("staff/assisted-booking/", staff.assisted_booking, name="assisted-booking"),
-    path("booking/<str:token>/", views.manage, name="manage"),
-    path("booking/<str:token>/calendar.ics", views.manage_calendar, name="manage-calendar"),
-    path("booking/<str:token>/change/", views.manage_change, name="manage-change"),
+    path("booking/cancelled/", appointments.manage_cancelled, name="manage-cancelled"),
+    path("booking/<str:token>/", appointments.manage, name="manage"),
+    path("booking/<str:token>/calendar.ics", appointments.manage_calendar, name="manage-calendar"),
+    path("booking/<str:token>/change/", appointments.manage_change, name="manage-change"),
+    path("booking/<str:token>/changed/", appointments.manage_changed, name="manage-changed"),
 ]

@@ -7,6 +7,7 @@ cannot be understood stops the process at start-up instead of being guessed at.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -69,7 +70,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "registry.apps.StaffAdminConfig",  # django.contrib.admin, asking staff for a second factor
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -80,22 +81,34 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "registry",
     "recruitment",
 ]
 
 MIDDLEWARE = [
+    # First, so everything after it (rate limits, /healthz) sees the visitor's own address.
+    "registry.middleware.client_address",
     "django.middleware.security.SecurityMiddleware",
+    # Before refuse_bad_input, so its 400 page carries these headers too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads the session, the form or the database.
+    "registry.middleware.refuse_bad_input",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "registry.urls"
@@ -127,6 +140,17 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo under a burst of bookings. WAL lets pages be read while a booking writes.
+    # IMMEDIATE takes the write lock when a transaction begins, so bookings queue for it (up to
+    # `timeout` seconds) instead of failing with "database is locked" when a transaction that
+    # began by reading tries to write while another holds the lock.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -140,6 +164,8 @@ CACHES = {
         "BACKEND": "registry.cache.ForgivingRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "registry"),
+        # Rate-limit counters and the heartbeat: a Redis that does not answer within a second
+        # is treated as an empty cache (registry.cache), so rate limits fail open.
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
@@ -150,6 +176,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff sign-in (registry.auth): password, then a code from an authenticator app or a recovery
+# code; the admin and the staff pages need both. Lockout counts failed passwords per username
+# *and* address: an attacker locks an account only from their own address, never for its owner
+# everywhere; guessing the code is slowed by django-otp, which waits longer after each wrong one.
+# Failures are kept in the database, so sign-in keeps working while Redis is down.
+# `manage.py axes_reset` (or deleting the row in the admin) lifts a lockout early.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "registry.auth.locked_out"  # a page in the visitor's language, 429
+# REMOTE_ADDR, which registry.middleware.client_address sets from X-Real-IP behind the proxy;
+# axes reads no forwarding header of its own.
+AXES_CLIENT_IP_CALLABLE = "registry.auth.client_address"
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Donor registry")
+# Secrets and recovery codes are shown once, at enrolment, never again in the admin.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Language and time
 LANGUAGE_CODE = "ru"
@@ -182,7 +231,9 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
-if env_bool("BEHIND_PROXY", False):
+# Behind a proxy that overwrites X-Forwarded-Proto and X-Real-IP (registry.middleware).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -214,8 +265,6 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 RATELIMIT_CHECKER = env_str("RATELIMIT_CHECKER", "40/m")
 RATELIMIT_BOOKING = env_str("RATELIMIT_BOOKING", "10/m")
 RATELIMIT_BOOKING_EMAIL = env_str("RATELIMIT_BOOKING_EMAIL", "5/h")
-if env_bool("BEHIND_PROXY", False):
-    RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
 
 # Celery: Redis as broker; periodic work is defined here, in code.
 # Celery spells a Unix socket (the demo's embedded Redis) differently from redis-py.
@@ -227,7 +276,14 @@ CELERY_BROKER_URL = env_str(
 )
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "max_retries": 1}
+# Publishing on a request path (queueing an email) waits at most about a second for a Redis
+# that accepts and never answers, then fails; the caller logs it and the outbox sweep sends the
+# email later (fails open). No retry: max_retries 0 tries the connection once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 1,
+    "max_retries": 0,
+}
 CELERY_TASK_ALWAYS_EAGER = False
 # Publishing gives up at once when Redis is down: the outbox sweep sends what was not queued.
 CELERY_TASK_PUBLISH_RETRY = False
@@ -249,6 +305,10 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "registry@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The right-hand side of every Message-ID; defaults to the host of SITE_URL.
+EMAIL_MESSAGE_ID_DOMAIN = env_str(
+    "EMAIL_MESSAGE_ID_DOMAIN", SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+)
 
 # How volunteers reach a person at the registry (shown on "ask us" results and in the footer).
 REGISTRY_CONTACT_EMAIL = env_str("REGISTRY_CONTACT_EMAIL", "donors@registry.example")

@@ -17,6 +17,10 @@ urlpatterns += i18n_patterns(
     prefix_default_language=True,
 )
 
+# Error pages that do not read the request again (see registry.views._error_page).
+handler400 = "registry.views.bad_request"
+handler404 = "registry.views.page_not_found"
+
 admin.site.site_header = _("Registry administration")
 admin.site.site_title = _("Registry")
 

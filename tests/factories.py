@@ -4,15 +4,94 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+PASSWORD = "a-long-test-password"
 
-def coordinator(**fields: Any) -> Any:
-    """A member of staff who edits the rules in the admin."""
+
+def staff_member(*permissions: str, username: str = "staff-member", **fields: Any) -> Any:
+    """Staff, not a superuser, enrolled for two-factor sign-in (an authenticator app and ten
+    recovery codes), holding only `permissions` ("recruitment.view_slot")."""
+    from django.contrib.auth.models import Permission
+
+    from registry.auth import staff_enrol
+
     User = get_user_model()
-    values = {"username": "coordinator", "is_staff": True, "is_superuser": True, **fields}
-    user = User.objects.create(**values)
-    user.set_password("a-long-test-password")
+    user = User.objects.create(username=username, is_staff=True, **fields)
+    user.set_password(PASSWORD)
     user.save()
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    staff_enrol(username=username)
     return user
+
+
+def coordinator(*permissions: str, username: str = "coordinator", **fields: Any) -> Any:
+    """A site coordinator: in the "coordinator" group, which holds only what the day sheet and
+    assisted booking need; `permissions` adds more for tests of admin pages beyond those."""
+    user = staff_member(*permissions, username=username, **fields)
+    user.groups.add(coordinator_group())
+    return user
+
+
+def rules_editor(username: str = "rules-editor", **fields: Any) -> Any:
+    """Staff who edit the eligibility rules in the admin, with only the rules' permissions."""
+    return staff_member(
+        "recruitment.view_condition",
+        "recruitment.add_condition",
+        "recruitment.change_condition",
+        "recruitment.view_agepolicy",
+        "recruitment.change_agepolicy",
+        "recruitment.view_rulesversion",
+        username=username,
+        **fields,
+    )
+
+
+def coordinator_group() -> Any:
+    """The group the migration makes (made again after a transactional test emptied it)."""
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.filter(name="coordinator").first()
+    if group is None:
+        import importlib
+
+        from django.apps import apps
+
+        migration = importlib.import_module("recruitment.migrations.0008_coordinator_group")
+        migration.coordinator_group_create(apps, None)
+        group = Group.objects.get(name="coordinator")
+    return group
+
+
+def totp_code(user: Any) -> str:
+    """The code the user's authenticator app shows now."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.get(user=user)
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{code:0{device.digits}d}"
+
+
+def recovery_codes(user: Any) -> list[str]:
+    """The user's unused recovery codes (as the enrolment printed them)."""
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+
+
+def login_verified(client: Any, user: Any) -> Any:
+    """Sign `user` in on the test client as if they had typed their password and their code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = TOTPDevice.objects.get(user=user).persistent_id
+    session.save()
+    return client
 
 
 def typing_site(slug: str = "test-lab", time_zone: str = "Europe/Moscow", **fields: Any) -> Any:
@@ -63,6 +142,137 @@ def reseed() -> None:
         ("0002_seed_rules", "seed_rules"),
         ("0003_seed_entries", "seed_entries"),
         ("0005_seed_consent", "seed_consent"),
+        ("0008_coordinator_group", "coordinator_group_create"),
     ):
         module = importlib.import_module(f"recruitment.migrations.{name}")
         getattr(module, function)(apps, None)
+
+
+BORN = __import__("datetime").date(1995, 5, 17)
+
+
+def proof_for(born: Any = BORN, version: int | None = None) -> str:
+    """The signed cookie a passed eligibility check leaves (value for PROOF_COOKIE)."""
+    from django.utils import timezone
+
+    from recruitment import eligibility
+    from recruitment.models import RulesVersion
+
+    number = version if version is not None else RulesVersion.objects.current().number
+    return eligibility.proof_issue(version=number, checked_on=timezone.localdate(), born_on=born)
+
+
+def appointment(slot_: Any, i: int = 1, **fields: Any) -> Any:
+    """An active appointment on `slot_` made directly (its place counted), for tests that need
+    one to exist rather than to test booking itself."""
+    import datetime as dt
+    import uuid
+
+    from django.utils import timezone
+
+    from recruitment.models import Appointment, ConsentText, Slot
+
+    Slot.objects.filter(pk=slot_.pk).update(booked=slot_.booked + 1)
+    slot_.booked += 1
+    values = {
+        "slot": slot_,
+        "name": f"Booked {i}",
+        "email": f"b{i}@example.org",
+        "email_normalized": f"b{i}@example.org",
+        "phone": f"+7912666{i:04d}",
+        "born_on": dt.date(1990, 1, 1),
+        "language": "en",
+        "consent": ConsentText.objects.current(),
+        "rules_version": 1,
+        "rules_checked_on": timezone.localdate(),
+        "request_key": uuid.uuid4(),
+        **fields,
+    }
+    return Appointment.objects.create(**values)
+
+
+def waiting(site: Any, day: Any, i: int = 1) -> Any:
+    """Someone who joined the waiting list for a day at a site, through the service (so a free
+    place that day is offered to them at once)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from recruitment.models import ConsentText
+    from recruitment.services.people import Details
+    from recruitment.services.waitlist import waitlist_join
+
+    details = Details(
+        name=f"Waiting {i}",
+        email=f"w{i}@example.org",
+        phone=f"+7912555{i:04d}",
+        born_on=dt.date(1990, 1, 1),
+        language="en",
+        consent=ConsentText.objects.current(),
+    )
+    entry = waitlist_join(
+        site=site,
+        day=day,
+        details=details,
+        rules_version=1,
+        checked_on=timezone.localdate(),
+        now=timezone.now(),
+    )
+    assert entry is not None
+    return entry
+
+
+def manage_token(appointment_: Any) -> str:
+    """A working manage link's token for the appointment, as a sent email would carry."""
+    from django.utils import timezone
+
+    from recruitment.models import LinkToken
+
+    return LinkToken.mint(now=timezone.now(), appointment=appointment_)
+
+
+def offer_token(entry: Any) -> str:
+    """A working offer link's token for an offered waiting-list entry."""
+    from django.utils import timezone
+
+    from recruitment.models import LinkToken
+
+    return LinkToken.mint(now=timezone.now(), waitlist_entry=entry)
+
+
+def send_outbox() -> int:
+    """Send every due email now (what the beat sweep does), to the test SMTP server."""
+    from django.utils import timezone
+
+    from recruitment.services.outbox import outbox_sweep
+
+    return outbox_sweep(now=timezone.now())
+
+
+def link_in(message: Any, path: str) -> str:
+    """The token of the first `/<lang>/<path>/<token>/` link in an email's plain text."""
+    import re
+
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    found = re.search(rf"/(?:ru|en)/{path}/([\w-]+)/", body)
+    assert found, f"no {path} link in: {body}"
+    return found.group(1)
+
+
+def person_details(i: int = 1, **fields: Any) -> Any:
+    """What a volunteer types into a booking or waiting-list form, as the services take it."""
+    import datetime as dt
+
+    from recruitment.models import ConsentText
+    from recruitment.services.people import Details
+
+    values = {
+        "name": f"Waiting {i}",
+        "email": f"w{i}@example.org",
+        "phone": f"+7912555{i:04d}",
+        "born_on": dt.date(1990, 1, 1),
+        "language": "en",
+        "consent": ConsentText.objects.current(),
+        **fields,
+    }
+    return Details(**values)

@@ -35,6 +35,6 @@ def test_every_message_is_translated_and_none_is_fuzzy(language: str) -> None:
     "slug", ["home", "how-to-join", "how-donation-works", "about-transplants", "privacy"]
 )
 def test_every_education_page_exists_in_both_languages(slug: str) -> None:
-    base = Path(settings.BASE_DIR) / "templates" / "recruitment" / "content"
+    base = Path(settings.BASE_DIR) / "templates" / "recruitment" / "pages" / "content"
     for language in ("ru", "en"):
         assert (base / language / f"{slug}.html").stat().st_size > 2000

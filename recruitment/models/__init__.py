@@ -1,9 +1,12 @@
+from recruitment.models.appointments import Appointment
 from recruitment.models.base import in_language
-from recruitment.models.booking import Appointment, ConsentText, WaitlistEntry
 from recruitment.models.content import Entry
+from recruitment.models.eligibility import AgePolicy, Condition, RulesVersion
 from recruitment.models.outbox import OutboxEmail
-from recruitment.models.rules import AgePolicy, Condition, RulesVersion
+from recruitment.models.people import ConsentText, normalize_email
 from recruitment.models.sites import Closure, OpeningPattern, Slot, TypingSite
+from recruitment.models.tokens import LinkToken
+from recruitment.models.waitlist import WaitlistEntry
 
 __all__ = [
     "AgePolicy",
@@ -12,6 +15,7 @@ __all__ = [
     "Condition",
     "ConsentText",
     "Entry",
+    "LinkToken",
     "OpeningPattern",
     "OutboxEmail",
     "RulesVersion",
@@ -19,4 +23,5 @@ __all__ = [
     "TypingSite",
     "WaitlistEntry",
     "in_language",
+    "normalize_email",
 ]

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -19,7 +20,12 @@ class OutboxQuerySet(models.QuerySet["OutboxEmail"]):
 
 class OutboxEmail(models.Model):
     """An email waiting to go out, written in the same transaction as the change that caused
-    it. A worker claims a row before sending it, so each goes out once."""
+    it. A worker claims a row before sending it, so each goes out once.
+
+    The message is rendered when it is sent, in the recipient's language, from the rows it names
+    (an appointment, a waiting-list entry), with a working link minted at that moment. What is
+    kept here afterwards is the text as sent with its link removed: a row never holds a token
+    that opens anything."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -28,15 +34,34 @@ class OutboxEmail(models.Model):
         FAILED = "failed", _("failed")
         CANCELLED = "cancelled", _("no longer needed")
 
+    class Link(models.TextChoices):
+        NONE = "", _("no link")
+        MANAGE = "manage", _("manage link")
+        OFFER = "offer", _("offer link")
+
+    class Calendar(models.TextChoices):
+        NONE = "", _("no calendar file")
+        EVENT = "event", _("calendar event")
+        CANCELLED = "cancelled", _("calendar cancellation")
+
     kind = models.CharField(_("kind"), max_length=40)
     to = models.EmailField(_("to"))
     language = models.CharField(_("language"), max_length=2)
-    subject = models.CharField(_("subject"), max_length=300)
-    body_text = models.TextField(_("plain text"))
-    body_html = models.TextField(_("HTML"))
-    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    link = models.CharField(_("link"), max_length=10, choices=Link.choices, blank=True)
+    calendar = models.CharField(
+        _("calendar file"), max_length=10, choices=Calendar.choices, blank=True
+    )
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body_text = models.TextField(_("plain text, link removed"), blank=True)
     appointment = models.ForeignKey(
         "recruitment.Appointment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+    waitlist_entry = models.ForeignKey(
+        "recruitment.WaitlistEntry",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -65,3 +90,11 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to}"
+
+    @property
+    def message_id(self) -> str:
+        """The same for every attempt at this row, so a receiver can drop a second copy sent
+        after a crash between the server's "accepted" and our "sent"."""
+        return (
+            f"<outbox-{self.pk}-{self.created_at:%Y%m%d%H%M%S}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
+        )

@@ -150,6 +150,9 @@ class Slot(models.Model):
     capacity = models.PositiveSmallIntegerField(_("places"))
     booked = models.PositiveSmallIntegerField(_("booked"), default=0)
     closed = models.BooleanField(_("closed"), default=False)
+    # Set when staff change the places or close the slot by hand: applying the opening hours
+    # again (every hour) then leaves it as staff left it.
+    set_by_staff = models.BooleanField(_("set by staff"), default=False, editable=False)
 
     objects = SlotQuerySet.as_manager()
 

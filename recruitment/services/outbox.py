@@ -3,6 +3,14 @@
 A row is claimed by a conditional UPDATE before it is sent, so two workers (or a task and the
 beat sweep) never send the same row twice. Permanent SMTP refusals mark the row failed for staff;
 anything else is retried with backoff.
+
+Delivery is at least once: a worker that dies after the SMTP server accepted a message but
+before the row was marked sent leaves it "sending"; the sweep sends it again after
+STUCK_AFTER, with the same Message-ID, so a receiver can drop the copy.
+
+Messages are rendered when they are sent, not when they are queued: the working link in them
+(manage, offer) is minted at that moment and only its hash is stored. The row keeps the text as
+sent with the token cut out, for staff to read.
 """
 
 from __future__ import annotations
@@ -10,23 +18,29 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.urls import reverse
 from django.utils import translation
 
-from recruitment.models import Appointment, OutboxEmail
+from recruitment.calendar import ics_bytes
+from recruitment.models import Appointment, LinkToken, OutboxEmail, WaitlistEntry
 
 log = logging.getLogger(__name__)
 
 STUCK_AFTER = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 BACKOFF = [60, 300, 900, 1800, 3600, 7200, 14400]  # seconds after the 1st, 2nd, … failure
+REDACTED = "…"
 
 
 def outbox_enqueue(
@@ -34,43 +48,48 @@ def outbox_enqueue(
     kind: str,
     to: str,
     language: str,
-    context: Mapping[str, Any],
     appointment: Appointment | None = None,
-    attachments: Iterable[Mapping[str, str]] = (),
+    waitlist_entry: WaitlistEntry | None = None,
+    link: str = OutboxEmail.Link.NONE,
+    calendar: str = OutboxEmail.Calendar.NONE,
     dedupe_key: str | None = None,
     send_after: dt.datetime | None = None,
 ) -> OutboxEmail:
-    """Render `templates/emails/<kind>-*` in the recipient's language and queue the email.
+    """Queue `templates/emails/<kind>-*` for the rows it names.
 
     Call inside the transaction that makes the change; the send task is queued only once that
     transaction commits, and if the broker is down the beat sweep sends it later."""
-    with translation.override(language):
-        full = {"site_url": settings.SITE_URL, **context}
-        subject = render_to_string(f"emails/{kind}-subject.txt", full).strip()
-        body_text = render_to_string(f"emails/{kind}-body.txt", full)
-        body_html = render_to_string(f"emails/{kind}-body.html", full)
     email = OutboxEmail.objects.create(
         kind=kind,
         to=to,
         language=language,
-        subject=" ".join(subject.split()),
-        body_text=body_text,
-        body_html=body_html,
-        attachments=list(attachments),
         appointment=appointment,
+        waitlist_entry=waitlist_entry,
+        link=link,
+        calendar=calendar,
         dedupe_key=dedupe_key,
         **({"send_after": send_after} if send_after else {}),
     )
-    transaction.on_commit(lambda: _queue(email.pk))
+    transaction.on_commit(lambda: outbox_queue(email.pk))
     return email
 
 
-def _queue(email_id: int) -> None:
-    from recruitment.tasks import send_email
+# After a failed publish, requests stop trying for a while: with Redis hung, each attempt would
+# cost a visitor the publish timeout, and the sweep sends these rows anyway.
+PUBLISH_PAUSE = 15.0
+_publish_paused_until = 0.0
 
+
+def outbox_queue(email_id: int) -> None:
+    """Hand the row to a worker. Fails open: with Redis down or hung (the publish has a short
+    timeout and no retry, see settings), the beat sweep sends it later."""
+    global _publish_paused_until
+    if time.monotonic() < _publish_paused_until:
+        return
     try:
-        send_email.delay(email_id)
+        current_app.send_task("recruitment.tasks.send_email", args=[email_id])
     except Exception as error:
+        _publish_paused_until = time.monotonic() + PUBLISH_PAUSE
         log.warning("could not queue email %s (%s); the outbox sweep will send it", email_id, error)
 
 
@@ -92,20 +111,65 @@ def _permanent(error: Exception) -> bool:
     return False
 
 
+class NoLongerNeeded(Exception):
+    """The link the message exists for no longer opens anything (a cancelled appointment, an
+    expired offer): sending it would only confuse."""
+
+
+def _plain(name: str, context: dict[str, Any]) -> str:
+    """A plain-text template, not HTML-escaped (O'Brien, not O&#x27;Brien)."""
+    return get_template(name).template.render(Context(context, autoescape=False))  # type: ignore[attr-defined]
+
+
+def outbox_render(email: OutboxEmail, now: dt.datetime) -> tuple[EmailMultiAlternatives, str]:
+    """The message as it goes out, and the token in it ("" when it carries none)."""
+    context: dict[str, Any] = {"site_url": settings.SITE_URL}
+    appointment = email.appointment
+    entry = email.waitlist_entry
+    if appointment is not None:
+        context.update(appointment=appointment, slot=appointment.slot, site=appointment.slot.site)
+    if entry is not None:
+        context.update(entry=entry, slot=entry.offered_slot, site=entry.site)
+    token = ""
+    with translation.override(email.language):
+        if email.link == OutboxEmail.Link.MANAGE:
+            if appointment is None or not appointment.manageable(now):
+                raise NoLongerNeeded
+            token = LinkToken.mint(now=now, appointment=appointment)
+            context["manage_url"] = reverse("manage", kwargs={"token": token})
+        elif email.link == OutboxEmail.Link.OFFER:
+            if entry is None or not entry.offer_open(now):
+                raise NoLongerNeeded
+            token = LinkToken.mint(now=now, waitlist_entry=entry)
+            context["offer_url"] = reverse("offer", kwargs={"token": token})
+        subject = " ".join(render_to_string(f"emails/{email.kind}-subject.txt", context).split())
+        text = _plain(f"emails/{email.kind}-body.txt", context)
+        html = render_to_string(f"emails/{email.kind}-body.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=[email.to], headers={"Message-ID": email.message_id}
+    )
+    message.attach_alternative(html, "text/html")
+    if email.calendar and appointment is not None:
+        cancelled = email.calendar == OutboxEmail.Calendar.CANCELLED
+        event = appointment.calendar_event(cancelled=cancelled)
+        name = "cancelled.ics" if cancelled else "appointment.ics"
+        message.attach(name, ics_bytes(event, now=now).decode(), "text/calendar")
+    return message, token
+
+
 def outbox_send(*, email_id: int, now: dt.datetime, connection: Any = None) -> str:
     """Send one queued email if it can be claimed; returns its status afterwards."""
     if not _claim(email_id, now):
         return "skipped"
-    email = OutboxEmail.objects.get(pk=email_id)
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
-        to=[email.to],
-        connection=connection or get_connection(),
-    )
-    message.attach_alternative(email.body_html, "text/html")
-    for attachment in email.attachments:
-        message.attach(attachment["name"], attachment["content"], attachment["mimetype"])
+    email = OutboxEmail.objects.select_related(
+        "appointment__slot__site", "waitlist_entry__offered_slot__site", "waitlist_entry__site"
+    ).get(pk=email_id)
+    try:
+        message, token = outbox_render(email, now)
+    except NoLongerNeeded:
+        OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.CANCELLED)
+        return OutboxEmail.Status.CANCELLED
+    message.connection = connection or get_connection()
     try:
         message.send()
     except Exception as error:
@@ -120,7 +184,11 @@ def outbox_send(*, email_id: int, now: dt.datetime, connection: Any = None) -> s
         log.warning("email %s %s: %s", email.pk, "failed" if permanent else "will retry", error)
         return OutboxEmail.Status.FAILED if permanent else OutboxEmail.Status.QUEUED
     OutboxEmail.objects.filter(pk=email.pk).update(
-        status=OutboxEmail.Status.SENT, sent_at=now, last_error=""
+        status=OutboxEmail.Status.SENT,
+        sent_at=now,
+        last_error="",
+        subject=message.subject[:300],
+        body_text=message.body.replace(token, REDACTED) if token else message.body,
     )
     return OutboxEmail.Status.SENT
 
@@ -147,5 +215,5 @@ def outbox_retry(*, email_ids: Iterable[int], now: dt.datetime) -> int:
         status=OutboxEmail.Status.QUEUED, send_after=now, attempts=0
     )
     for pk in ids:
-        transaction.on_commit(lambda pk=pk: _queue(pk))  # type: ignore[misc]
+        transaction.on_commit(lambda pk=pk: outbox_queue(pk))  # type: ignore[misc]
     return count

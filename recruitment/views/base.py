@@ -1,6 +1,99 @@
-from django.http import HttpRequest
+"""What every view of the app shares: the htmx request type, the language, reading a day from
+a query, the rate limits of public forms, and the short-lived "what just happened" cookie that
+lets a POST end in a redirect."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 from django_htmx.middleware import HtmxDetails
+from django_ratelimit.core import _split_rate, is_ratelimited
+
+from recruitment.models import normalize_email
+
+DONE_COOKIE = "done"
+DONE_SALT = "recruitment.views.done"
+DONE_SECONDS = 30 * 60
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+def language() -> str:
+    return (get_language() or settings.LANGUAGE_CODE)[:2]
+
+
+def parse_day(raw: str | None) -> dt.date | None:
+    """A day as YYYY-MM-DD, or None for anything else (ISO week dates and the like included)."""
+    if not raw or len(raw) != 10:
+        return None
+    try:
+        return dt.datetime.strptime(raw, "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+def limited(request: HttpRequest, *, email: str = "") -> int:
+    """The booking forms' limits, per client and per email address: 0 when the request may go
+    on, else how many seconds to wait (the period of the limit it hit). The view passes the
+    email only for a valid form, so junk posts never lock a person out. Fails open: with Redis
+    down or hung the cache answers nothing and the request goes through."""
+    if not settings.RATELIMIT_ENABLE:
+        return 0
+    wait = 0
+    if is_ratelimited(
+        request, group="book", key="ip", rate=settings.RATELIMIT_BOOKING, increment=True
+    ):
+        wait = _split_rate(settings.RATELIMIT_BOOKING)[1]
+    if email and is_ratelimited(
+        request,
+        group="book-email",
+        key=lambda group, request: normalize_email(email),
+        rate=settings.RATELIMIT_BOOKING_EMAIL,
+        increment=True,
+    ):
+        wait = max(wait, _split_rate(settings.RATELIMIT_BOOKING_EMAIL)[1])
+    return wait
+
+
+def limited_page(
+    request: HttpRequest, context: dict[str, Any], wait_seconds: int
+) -> TemplateResponse:
+    """429, saying how long to wait, in minutes rounded up."""
+    context["wait_minutes"] = max(1, -(-wait_seconds // 60))
+    response = TemplateResponse(
+        request, "recruitment/appointments/book_limited.html", context, status=429
+    )
+    response["Retry-After"] = str(wait_seconds)
+    return response
+
+
+def done_set(response: HttpResponse, **what: Any) -> HttpResponse:
+    """Remember, for the page a POST redirects to, what the POST did (signed, in the browser,
+    never in the address: it may hold an email address)."""
+    response.set_signed_cookie(
+        DONE_COOKIE,
+        signing.dumps(what, compress=True),
+        salt=DONE_SALT,
+        max_age=DONE_SECONDS,
+        secure=settings.HTTPS,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def done_get(request: HttpRequest) -> dict[str, Any]:
+    try:
+        raw = request.get_signed_cookie(DONE_COOKIE, salt=DONE_SALT, max_age=DONE_SECONDS)
+        value = signing.loads(raw or "")
+    except (KeyError, signing.BadSignature, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}

@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from recruitment import eligibility
 from recruitment.models import ConsentText, OpeningPattern, RulesVersion, Slot
-from recruitment.services.booking import Details, SlotTaken, appointment_book
-from recruitment.services.slots import slots_generate
+from recruitment.services.appointments import SlotTaken, appointment_book
+from recruitment.services.people import Details
+from recruitment.services.sites import slots_generate
 from tests.factories import reseed, typing_site
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from django.utils import timezone
 
 from recruitment import eligibility
-from recruitment.models import OutboxEmail, RulesVersion, Slot
-from recruitment.services.booking import appointment_cancel
+from recruitment.models import RulesVersion, Slot
+from recruitment.services.appointments import appointment_cancel
+from recruitment.services.eligibility import PROOF_COOKIE
 from recruitment.services.waitlist import waitlist_join
-from recruitment.tokens import token_new
-from recruitment.views.pages import PROOF_COOKIE
 from tests.e2e.conftest import Site
 from tests.e2e.helpers import axe_violations
-from tests.factories import coordinator, typing_site
+from tests.factories import PASSWORD, coordinator, manage_token, offer_token, totp_code, typing_site
+from tests.factories import appointment as book
+from tests.factories import person_details as details
 from tests.factories import slot as make_slot
-from tests.recruitment.test_waitlist import book, details
 
 
 def _prove(site: Site) -> None:
@@ -55,15 +54,12 @@ def test_waiting_list_offer_and_change_pages_have_no_axe_violations(request, lan
     )
     assert entry is not None
     appointment_cancel(appointment_id=appointment.pk, now=timezone.now())
-    body = OutboxEmail.objects.get(kind="waitlist-offer").body_text
-    offer = re.search(r"/waiting-list/offer/[\w-]+/", body).group(0)
-    page = site.open(f"/{lang}{offer}")
+    entry.refresh_from_db()
+    page = site.open(f"/{lang}/waiting-list/offer/{offer_token(entry)}/")
     found["offer"] = axe_violations(page)
 
-    token, token_hash = token_new()
     other = book(Slot.objects.exclude(pk=slot.pk).get(), 2)
-    other.manage_token_hash = token_hash
-    other.save()
+    token = manage_token(other)
     page = site.open(f"/{lang}/booking/{token}/change/")
     found["change"] = axe_violations(page)
     assert {name: v for name, v in found.items() if v} == {}
@@ -75,7 +71,8 @@ def test_the_staff_day_sheet_has_no_axe_violations(site_en: Site) -> None:
     user = coordinator()
     page = site_en.open("/en/admin/login/")
     page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", "a-long-test-password")
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=otp_token]", totp_code(user))
     page.locator("input[type=submit]").click()
     page = site_en.open(f"/en/staff/day-sheet/?site={lab.slug}")
     assert axe_violations(page) == []

@@ -14,8 +14,8 @@ from playwright.sync_api import Page, expect
 
 from recruitment import eligibility
 from recruitment.models import Appointment, OutboxEmail, RulesVersion, Slot
+from recruitment.services.eligibility import PROOF_COOKIE
 from recruitment.services.outbox import outbox_sweep
-from recruitment.views.pages import PROOF_COOKIE
 from tests.e2e.conftest import Site
 from tests.e2e.helpers import axe_violations, tab_to
 from tests.factories import slot, typing_site

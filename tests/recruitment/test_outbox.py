@@ -19,29 +19,28 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 
-def queue(to: str = "anna@example.org", language: str = "ru") -> OutboxEmail:
+def queue(to: str = "anna@example.org", language: str = "ru", **options) -> OutboxEmail:
+    from tests.factories import appointment, typing_site
     from tests.factories import slot as make_slot
-    from tests.factories import typing_site
 
     site = typing_site(slug=f"lab-{uuid.uuid4().hex[:8]}")
     slot = make_slot(site, NOW + dt.timedelta(days=2))
-
-    class Appointment:  # what the template reads; no row is needed for an outbox test
-        name = "Анна"
-
+    person = appointment(
+        slot,
+        name="Анна",
+        email=to,
+        email_normalized=to,
+        phone=f"+7912{uuid.uuid4().int % 10**7:07d}",
+        language=language,
+    )
     return outbox_enqueue(
-        kind="booking-cancelled",
+        kind=options.pop("kind", "booking-cancelled"),
         to=to,
         language=language,
-        context={"appointment": Appointment(), "slot": slot, "site": site},
-        attachments=[
-            {
-                "name": "a.ics",
-                "content": "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
-                "mimetype": "text/calendar",
-            }
-        ],
+        appointment=person,
+        calendar=options.pop("calendar", OutboxEmail.Calendar.CANCELLED),
         send_after=NOW,
+        **options,
     )
 
 
@@ -52,7 +51,7 @@ def test_a_queued_email_is_delivered_in_the_recipients_language(smtp: SmtpServer
     assert message["Subject"].strip() == "Ваша запись на анализ крови отменена"
     assert message.get_body(("plain",)).get_content().startswith("Здравствуйте, Анна!")
     assert message.get_body(("html",)) is not None
-    assert [a.get_filename() for a in message.iter_attachments()] == ["a.ics"]
+    assert [a.get_filename() for a in message.iter_attachments()] == ["cancelled.ics"]
     email.refresh_from_db()
     assert email.status == "sent" and email.sent_at == NOW
 
@@ -130,3 +129,26 @@ def test_the_send_task_is_queued_only_after_the_change_commits(
         assert OutboxEmail.objects.count() == 1
     assert len(callbacks) == 1
     _ = timezone.now()
+
+
+def test_a_resent_email_keeps_its_message_id_so_the_copy_can_be_dropped(smtp: SmtpServer) -> None:
+    """A worker that dies after the server accepted a message but before marking it sent
+    leaves it "sending"; the sweep sends it again with the same Message-ID."""
+    email = queue()
+    assert outbox_send(email_id=email.pk, now=NOW) == "sent"
+    OutboxEmail.objects.filter(pk=email.pk).update(status="sending", claimed_at=NOW)  # the crash
+    assert outbox_sweep(now=NOW + dt.timedelta(minutes=11)) == 1
+    first, second = smtp.inbox.messages
+    assert first["Message-ID"] == second["Message-ID"] == email.message_id
+    assert queue(to="other@example.org").message_id != email.message_id
+
+
+def test_a_link_email_for_an_appointment_no_longer_active_is_not_sent(smtp: SmtpServer) -> None:
+    from recruitment.services.appointments import appointment_cancel
+
+    email = queue(kind="booking-confirmed", link=OutboxEmail.Link.MANAGE)
+    appointment_cancel(appointment_id=email.appointment_id, now=NOW)
+    assert outbox_send(email_id=email.pk, now=NOW) == "cancelled"
+    assert all(
+        m["To"] != "anna@example.org" or "отмен" in m["Subject"] for m in smtp.inbox.messages
+    )

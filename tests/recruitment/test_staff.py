@@ -11,18 +11,16 @@ from django.test import Client
 from django.utils import timezone
 
 from recruitment.models import Appointment, OutboxEmail, Slot
-from tests.factories import coordinator, typing_site
+from tests.factories import appointment as book
+from tests.factories import coordinator, login_verified, staff_member, typing_site
 from tests.factories import slot as make_slot
-from tests.recruitment.test_waitlist import book
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def staff_client() -> Client:
-    client = Client()
-    client.force_login(coordinator())
-    return client
+    return login_verified(Client(), coordinator())
 
 
 @pytest.fixture
@@ -64,9 +62,8 @@ def test_the_day_sheet_is_for_staff_with_the_permission_only(client, today_slots
     assert (
         client.post(f"/en/staff/day-sheet/{later.pk}/", {"status": "attended"}).status_code == 302
     )
-    clerk = coordinator(username="clerk", is_superuser=False)
-    other = Client()
-    other.force_login(clerk)
+    clerk = staff_member(username="clerk")
+    other = login_verified(Client(), clerk)
     assert other.get("/en/staff/day-sheet/").status_code == 403
     clerk.user_permissions.add(Permission.objects.get(codename="change_appointment"))
     assert other.get("/en/staff/day-sheet/").status_code == 200
@@ -105,8 +102,13 @@ def test_a_coordinator_books_for_a_caller_with_the_same_rules_and_emails(staff_c
     slot = make_slot(site, timezone.now() + dt.timedelta(days=2))
     page = staff_client.get(f"/en/staff/assisted-booking/?site={site.slug}&day={slot.day:%Y-%m-%d}")
     assert f'value="{slot.pk}"'.encode() in page.content
-    response = staff_client.post(f"/en/staff/assisted-booking/?site={site.slug}", caller(slot))
+    response = staff_client.post(
+        f"/en/staff/assisted-booking/?site={site.slug}", caller(slot), follow=True
+    )
     assert b"Booked for Pyotr Ivanov" in response.content
+    # Shown once: the next caller gets a fresh form.
+    again = staff_client.get(response.redirect_chain[-1][0])
+    assert b"Booked for Pyotr Ivanov" not in again.content
     appointment = Appointment.objects.get()
     assert appointment.booked_by.username == "coordinator"
     assert OutboxEmail.objects.get().kind == "booking-confirmed"

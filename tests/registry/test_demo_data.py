@@ -8,7 +8,10 @@ from recruitment.models import Appointment, Slot, TypingSite
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_has_sites_across_time_zones_a_full_day_and_can_be_loaded_twice() -> None:
+def test_the_demo_has_sites_across_time_zones_a_full_day_and_can_be_loaded_twice(
+    settings,
+) -> None:
+    settings.DEBUG = True  # the demo refuses to run otherwise (tests/registry/test_staff_auth.py)
     call_command("demo_data")
     sites = TypingSite.objects.count()
     slots = Slot.objects.count()

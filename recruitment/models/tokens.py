@@ -1,0 +1,94 @@
+"""Working links sent to people (manage an appointment, accept a waiting-list offer).
+
+A token is minted when the email that carries it is sent, and only its SHA-256 hash is kept
+here: no working token is stored anywhere in clear (DESIGN.md invariants 6 and 13). An
+appointment may have several live tokens (the confirmation, a later "you already have a
+booking" email); each works until it expires or its appointment or offer is over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from recruitment.models.appointments import Appointment
+from recruitment.models.waitlist import WaitlistEntry
+from recruitment.tokens import token_hash, token_new
+
+# A manage link outlives no appointment (it dies when the appointment ends); this bounds a
+# token whose appointment is moved far ahead again and again.
+MANAGE_LINK_DAYS = 180
+
+
+class LinkTokenQuerySet(models.QuerySet["LinkToken"]):
+    def live(self, token: str, purpose: str, now: dt.datetime) -> LinkTokenQuerySet:
+        return self.filter(token_hash=token_hash(token), purpose=purpose, expires_at__gt=now)
+
+
+class LinkToken(models.Model):
+    class Purpose(models.TextChoices):
+        MANAGE = "manage", _("manage an appointment")
+        OFFER = "offer", _("waiting-list offer")
+
+    purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.CASCADE, related_name="links"
+    )
+    waitlist_entry = models.ForeignKey(
+        WaitlistEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="links"
+    )
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+
+    objects = LinkTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(purpose="manage", appointment__isnull=False, waitlist_entry__isnull=True)
+                    | Q(purpose="offer", appointment__isnull=True, waitlist_entry__isnull=False)
+                ),
+                name="link_token_names_what_it_opens",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} · {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def mint(
+        cls,
+        *,
+        now: dt.datetime,
+        appointment: Appointment | None = None,
+        waitlist_entry: WaitlistEntry | None = None,
+    ) -> str:
+        """A new working token for an appointment's manage link or an entry's offer; only its
+        hash is saved. Returns the token, to be put in one email and nowhere else."""
+        token, hashed = token_new()
+        if appointment is not None:
+            cls.objects.create(
+                purpose=cls.Purpose.MANAGE,
+                token_hash=hashed,
+                appointment=appointment,
+                created_at=now,
+                expires_at=now + dt.timedelta(days=MANAGE_LINK_DAYS),
+            )
+        elif waitlist_entry is not None:
+            cls.objects.create(
+                purpose=cls.Purpose.OFFER,
+                token_hash=hashed,
+                waitlist_entry=waitlist_entry,
+                created_at=now,
+                expires_at=waitlist_entry.offer_expires_at or now,
+            )
+        else:
+            raise ValueError("a link opens an appointment or an offer")
+        return token
