@@ -11,6 +11,7 @@ import codecs
 import contextlib
 import ipaddress
 import logging
+import urllib.parse
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -47,7 +48,8 @@ def refuse_bad_input(get_response: Handler) -> Handler:
     def middleware(request: HttpRequest) -> HttpResponse:
         problem = _problem(request)
         if problem is not None:
-            log.warning("bad request refused (%s): %r", problem, request.path)
+            # Not the path: it may hold a manage token, and tokens never reach the logs.
+            log.warning("bad request refused: %s", problem)
             return bad_request(request)
         return get_response(request)
 
@@ -69,8 +71,14 @@ def _problem(request: HttpRequest) -> str | None:
         # Parsed here once, so a body Django cannot read is refused before its error path
         # (which reads the body again) can turn it into a 500.
         fields = [*request.GET.lists(), *request.POST.lists()]
+        form = request.body if request.content_type == "application/x-www-form-urlencoded" else b""
     except (BadRequest, SuspiciousOperation, MultiPartParserError, UnreadablePostError):
         return "unreadable"
+    # Django reads broken UTF-8 as replacement characters or Latin-1: a name would be stored
+    # garbled. Nobody typing into a browser sends it.
+    query = request.META.get("QUERY_STRING", "").encode("latin-1", errors="replace")
+    if not (_utf8(query) and _utf8(form)):
+        return "not UTF-8"
     # PostgreSQL refuses NUL in text: a filter, a form value or a session cookie holding one
     # would fail inside the database.
     if "\x00" in request.path or _has_nul(request.COOKIES.items()):
@@ -87,6 +95,14 @@ def _readable(charset: str) -> bool:
         return _ASCII.encode(charset) == _ASCII.encode("ascii")
     except (LookupError, UnicodeError):
         return False
+
+
+def _utf8(urlencoded: bytes) -> bool:
+    try:
+        urllib.parse.unquote_to_bytes(urlencoded).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _has_nul(pairs: Iterable[tuple[str, object]]) -> bool:

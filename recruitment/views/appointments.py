@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,13 +10,11 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from recruitment import eligibility
 from recruitment.calendar import google_calendar_url, ics_bytes, outlook_calendar_url
-from recruitment.forms import DetailsForm
 from recruitment.models import Appointment, ConsentText, LinkToken, RulesVersion, Slot, TypingSite
 from recruitment.services.appointments import (
     NotEligibleOnThatDay,
@@ -32,27 +29,13 @@ from recruitment.services.people import Details
 from recruitment.services.sites import first_free_day, site_days, site_times, slots_next_free
 from recruitment.views.base import (
     HtmxHttpRequest,
+    blank_details,
+    details_posted,
     done_get,
     done_set,
-    language,
-    limited,
-    limited_page,
     parse_day,
+    to_checker,
 )
-
-
-def blank_details(proof: eligibility.Proof) -> DetailsForm:
-    """The details form as it first appears: date of birth from the check, a fresh key."""
-    return DetailsForm(
-        born_on=proof.born_on,
-        initial={"born": proof.born_on, "language": language(), "request_key": uuid.uuid4()},
-    )
-
-
-def to_checker(request: HttpRequest, back: str | None = None) -> HttpResponseRedirect:
-    """To the eligibility check, and back here after it is passed."""
-    query = urlencode({"next": back or request.get_full_path()})
-    return HttpResponseRedirect(f"{reverse('checker')}?{query}")
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,15 +60,11 @@ def book(request: HtmxHttpRequest, slug: str, slot_id: int) -> HttpResponse:
         context["form"] = blank_details(proof)
         return TemplateResponse(request, "recruitment/appointments/book.html", context)
 
-    form = DetailsForm(request.POST, born_on=proof.born_on)
-    context["form"] = form
-    valid = form.is_valid()
-    wait = limited(request, email=form.cleaned_data["email"] if valid else "")
-    if wait:
-        return limited_page(request, context, wait)
-    if not valid:
-        return TemplateResponse(request, "recruitment/appointments/book.html", context)
-    data = form.cleaned_data
+    data = details_posted(
+        request, proof=proof, context=context, template="recruitment/appointments/book.html"
+    )
+    if isinstance(data, HttpResponse):
+        return data
     done = HttpResponseRedirect(reverse("booked", kwargs={"slug": slug}))
     if data["website"]:
         # A bot filled the honeypot: it sees the usual page, nothing is booked or sent.

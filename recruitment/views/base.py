@@ -5,16 +5,21 @@ lets a POST end in a redirect."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django_htmx.middleware import HtmxDetails
 from django_ratelimit.core import _split_rate, is_ratelimited
 
+from recruitment import eligibility
+from recruitment.forms import DetailsForm
 from recruitment.models import normalize_email
 
 DONE_COOKIE = "done"
@@ -97,3 +102,34 @@ def done_get(request: HttpRequest) -> dict[str, Any]:
     except (KeyError, signing.BadSignature, ValueError):
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def to_checker(request: HttpRequest, back: str | None = None) -> HttpResponseRedirect:
+    """To the eligibility check, and back here after it is passed."""
+    query = urlencode({"next": back or request.get_full_path()})
+    return HttpResponseRedirect(f"{reverse('checker')}?{query}")
+
+
+def blank_details(proof: eligibility.Proof) -> DetailsForm:
+    """The details form as it first appears: date of birth from the check, a fresh key."""
+    return DetailsForm(
+        born_on=proof.born_on,
+        initial={"born": proof.born_on, "language": language(), "request_key": uuid.uuid4()},
+    )
+
+
+def details_posted(
+    request: HttpRequest, *, proof: eligibility.Proof, context: dict[str, Any], template: str
+) -> dict[str, Any] | HttpResponse:
+    """The details of a booking-like form, cleaned; or the response to give instead: the form
+    again with its errors, or 429. Only well-formed attempts count against an address, so junk
+    posts with someone's email never lock that person out."""
+    form = DetailsForm(request.POST, born_on=proof.born_on)
+    context["form"] = form
+    valid = form.is_valid()
+    wait = limited(request, email=form.cleaned_data["email"] if valid else "")
+    if wait:
+        return limited_page(request, context, wait)
+    if not valid:
+        return TemplateResponse(request, template, context)
+    return form.cleaned_data

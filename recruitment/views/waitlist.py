@@ -15,7 +15,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from recruitment import eligibility
-from recruitment.forms import DetailsForm
 from recruitment.models import ConsentText, RulesVersion, TypingSite
 from recruitment.services.eligibility import proof_current, proof_from_cookies
 from recruitment.services.people import Details
@@ -26,8 +25,14 @@ from recruitment.services.waitlist import (
     waitlist_days,
     waitlist_join,
 )
-from recruitment.views.appointments import blank_details, to_checker
-from recruitment.views.base import done_get, done_set, limited, limited_page, parse_day
+from recruitment.views.base import (
+    blank_details,
+    details_posted,
+    done_get,
+    done_set,
+    parse_day,
+    to_checker,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,15 +61,11 @@ def waitlist(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "GET":
         context["form"] = blank_details(proof)
         return TemplateResponse(request, "recruitment/waitlist/join.html", context)
-    form = DetailsForm(request.POST, born_on=proof.born_on)
-    context["form"] = form
-    valid = form.is_valid()
-    wait = limited(request, email=form.cleaned_data["email"] if valid else "")
-    if wait:
-        return limited_page(request, context, wait)
-    if not valid:
-        return TemplateResponse(request, "recruitment/waitlist/join.html", context)
-    data = form.cleaned_data
+    data = details_posted(
+        request, proof=proof, context=context, template="recruitment/waitlist/join.html"
+    )
+    if isinstance(data, HttpResponse):
+        return data
     if not data["website"]:  # a bot that filled the honeypot sees the usual page
         waitlist_join(
             site=site,

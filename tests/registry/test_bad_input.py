@@ -76,6 +76,23 @@ def test_a_nul_byte_in_a_form_gets_a_400() -> None:
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize(
+    "broken", [b"%FF%FE", b"\xff\xfe", b"%E2%82"], ids=["escaped", "raw", "cut"]
+)
+def test_a_form_that_is_not_utf8_gets_a_400(broken: bytes) -> None:
+    client, token = _browser("/ru/eligibility/")
+    body = f"csrfmiddlewaretoken={token}&{BORN}&next=".encode() + broken
+    response = client.generic(
+        "POST", "/ru/eligibility/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+
+
+def test_an_address_that_is_not_utf8_gets_a_400() -> None:
+    response = Client(raise_request_exception=False).get("/en/typing-sites/?city=%FF%FE")
+    assert response.status_code == 400
+
+
 def test_a_nul_byte_in_an_admin_filter_gets_a_400() -> None:
     root = get_user_model().objects.create_superuser("root", "root@example.org", "a-long-pass-9")
     client = Client(raise_request_exception=False)
