@@ -285,12 +285,12 @@ def test_an_unknown_language_is_said_beside_the_choice_in_russian(volunteer, slo
     ("lang", "message"), [("en", CHARACTERS), ("ru", CHARACTERS_RU)], ids=["en", "ru"]
 )
 @pytest.mark.parametrize(
-    "name", ["\u202eavonaP annA", "Anna\uffff", "Anna %FF%FE"], ids=["bidi", "FFFF", "broken"]
+    "name", ["\u202eavonaP annA", "Anna\uffff", "Anna P\ufffdtrova"], ids=["bidi", "FFFF", "broken"]
 )
 def test_a_hostile_name_gets_a_clear_message_in_both_languages_and_stores_nothing(
     volunteer, slot, lang: str, message: str, name: str
 ) -> None:
-    response = volunteer.post(book_url(slot, lang), details(name=name.replace("%FF%FE", "\ufffd")))
+    response = volunteer.post(book_url(slot, lang), details(name=name))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert nothing_stored()
