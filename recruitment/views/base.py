@@ -14,13 +14,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.utils.translation import get_language
 from django_htmx.middleware import HtmxDetails
 from django_ratelimit.core import _split_rate, is_ratelimited
 
 from recruitment import eligibility
 from recruitment.forms import DetailsForm
 from recruitment.models import normalize_email
+from recruitment.models.base import current_language
 
 DONE_COOKIE = "done"
 DONE_SALT = "recruitment.views.done"
@@ -31,8 +31,7 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
-def language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE)[:2]
+language = current_language
 
 
 def parse_day(raw: str | None) -> dt.date | None:

@@ -196,3 +196,21 @@ def test_concurrent_cancellations_offer_each_place_to_a_different_person_once() 
     assert len({e.offered_slot_id for e in offered}) == len(slots)
     assert all(s.booked == 1 for s in Slot.objects.filter(pk__in=[s.pk for s in slots]))
     assert OutboxEmail.objects.filter(kind="waitlist-offer").count() == len(slots)
+
+
+def test_only_a_full_day_inside_the_booking_window_can_be_waited_for(full_day):
+    site, slot, _appointment = full_day
+    free = make_slot(site, timezone.now() + dt.timedelta(days=5), capacity=2)
+    client = Client()
+    client.cookies[PROOF_COOKIE] = proof_for(dt.date(1990, 1, 1))
+    path = f"/en/typing-sites/{site.slug}/waiting-list/?day="
+    assert client.get(f"{path}{slot.day:%Y-%m-%d}").status_code == 200
+    for day in (
+        "2030-01-01",
+        f"{slot.day:%G-W%V-%u}",
+        f"{free.day:%Y-%m-%d}",
+        "",
+        "%00",
+        "x" * 300,
+    ):
+        assert client.get(f"{path}{day}").status_code in (400, 404), day
