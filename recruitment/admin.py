@@ -241,7 +241,9 @@ class TypingSiteAdmin(admin.ModelAdmin):
                 messages.WARNING,
             )
 
-    @admin.action(description=_("Make the slots for the next eight weeks now"))
+    @admin.action(
+        description=_("Make the slots for the next eight weeks now"), permissions=["change"]
+    )
     def generate_slots(self, request: HttpRequest, queryset: QuerySet[TypingSite]) -> None:
         created = slots_generate(now=timezone.now(), sites=queryset)
         self.message_user(

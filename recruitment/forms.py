@@ -39,7 +39,7 @@ def _unusable(char: str) -> bool:
         or char in BIDI_CONTROLS
         or char == "\ufffd"
         or 0xFDD0 <= code <= 0xFDEF
-        or code & 0xFFFE == 0xFFFE
+        or (code & 0xFFFE) == 0xFFFE
     )
 
 

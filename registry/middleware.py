@@ -39,6 +39,10 @@ def client_address(get_response: Handler) -> Handler:
             forwarded = request.META.get("HTTP_X_REAL_IP", "").strip()
             with contextlib.suppress(ValueError):
                 request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(forwarded))
+        if not request.META.get("REMOTE_ADDR"):
+            # gunicorn on a Unix socket gives no peer address; rate limits need one. Such
+            # requests share it (and are never taken for local).
+            request.META["REMOTE_ADDR"] = "0.0.0.0"  # noqa: S104 - a key, not a bind address
         return get_response(request)
 
     return middleware

@@ -329,5 +329,7 @@ LOGGING = {
     "loggers": {
         # Request bodies never reach the logs; 4xx lines carry only the path.
         "django.request": {"level": "ERROR"},
+        # One line per process start ("AXES: BEGIN …") is noise in every command's output.
+        "axes.apps": {"level": "WARNING"},
     },
 }

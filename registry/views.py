@@ -44,15 +44,18 @@ def _broker_ok() -> bool:
 
 
 def _may_see_details(request: HttpRequest) -> bool:
-    """Staff, or a probe on the host itself. Behind the proxy REMOTE_ADDR is the visitor's
-    address (registry.middleware.client_address), so a public visitor is never local."""
+    """Staff signed in with their second factor, or a probe on the host itself. Behind the
+    proxy REMOTE_ADDR is the visitor's address (registry.middleware.client_address), so a
+    public visitor is never local."""
     try:
         if ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback:
             return True
     except ValueError:
         pass
     try:
-        return bool(request.user.is_active and getattr(request.user, "is_staff", False))
+        user = request.user
+        verified = getattr(user, "is_verified", lambda: False)()  # the second factor too
+        return bool(user.is_active and getattr(user, "is_staff", False) and verified)
     except DatabaseError:  # a staff member's session lives in the database that may be down
         return False
 

@@ -152,3 +152,16 @@ def test_the_500_page_speaks_both_languages_and_needs_no_request_context() -> No
     page = response.content.decode()
     assert "У нас что-то пошло не так" in page
     assert "Something went wrong on our side" in page
+
+
+def test_a_form_without_its_security_token_gets_a_kind_page_in_both_languages() -> None:
+    response = Client(enforce_csrf_checks=True).post("/ru/eligibility/", {"stage": "born"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Форма устарела" in page and "This form has expired" in page
+
+
+def test_a_request_with_no_peer_address_is_still_answered() -> None:
+    """gunicorn on a Unix socket passes no peer address; rate limits must not fail on it."""
+    response = Client(REMOTE_ADDR="").post("/ru/eligibility/", {"stage": "born"})
+    assert response.status_code == 200
