@@ -329,7 +329,7 @@ LOGGING = {
     "loggers": {
         # Request bodies never reach the logs; 4xx lines carry only the path.
         "django.request": {"level": "ERROR"},
-        # One line per process start ("AXES: BEGIN …") is noise in every command's output.
-        "axes.apps": {"level": "WARNING"},
+        # Axes logs every start and every successful sign-in at INFO; lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }

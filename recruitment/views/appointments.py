@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -168,6 +169,8 @@ def manage_change(request: HtmxHttpRequest, token: str) -> HttpResponse:
     site = current
     wanted = request.GET.get("site") or request.POST.get("site")
     if wanted and wanted != current.slug:
+        if not slug_re.fullmatch(wanted):
+            raise Http404
         site = get_object_or_404(TypingSite, slug=wanted, active=True)
     context: dict[str, Any] = {
         "appointment": appointment,
