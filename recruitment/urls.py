@@ -27,6 +27,7 @@ urlpatterns = [
     path("booking/cancelled/", appointments.manage_cancelled, name="manage-cancelled"),
     path("booking/<str:token>/", appointments.manage, name="manage"),
     path("booking/<str:token>/calendar.ics", appointments.manage_calendar, name="manage-calendar"),
+    path("booking/<str:token>/cancel/", appointments.manage_cancel, name="manage-cancel"),
     path("booking/<str:token>/change/", appointments.manage_change, name="manage-change"),
     path("booking/<str:token>/changed/", appointments.manage_changed, name="manage-changed"),
 ]

@@ -126,13 +126,30 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         "google_url": google_calendar_url(event),
         "outlook_url": outlook_calendar_url(event),
     }
-    if request.method == "POST" and request.POST.get("action") == "cancel":
-        if request.POST.get("confirm") == "yes":
-            appointment_cancel(appointment_id=appointment.pk, now=now)
-            response = HttpResponseRedirect(reverse("manage-cancelled"))
-            return done_set(response, slot=appointment.slot_id)
-        return TemplateResponse(request, "recruitment/appointments/manage_cancel.html", context)
+    if request.method == "POST":  # the old two-step form: ask first, on a page of its own
+        return HttpResponseRedirect(reverse("manage-cancel", kwargs={"token": token}))
     return TemplateResponse(request, "recruitment/appointments/manage.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """Cancelling takes a second, explicit step: this page asks, its POST cancels."""
+    now = timezone.now()
+    appointment = appointment_for_token(token, now)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            return HttpResponseRedirect(request.path)
+        appointment_cancel(appointment_id=appointment.pk, now=now)
+        response = HttpResponseRedirect(reverse("manage-cancelled"))
+        return done_set(response, slot=appointment.slot_id)
+    context = {
+        "appointment": appointment,
+        "slot": appointment.slot,
+        "site": appointment.slot.site,
+        "token": token,
+    }
+    return TemplateResponse(request, "recruitment/appointments/manage_cancel.html", context)
 
 
 @require_safe

@@ -271,13 +271,15 @@ def test_a_volunteer_books_changes_and_cancels_with_the_keyboard_only(
     # Cancelling takes a second, explicit step.
     page = site.open(manage_path)
     expect(page.locator(".summary")).to_contain_text("09:00")
-    tab_to(page, "button[name=action][value=cancel]")
+    tab_to(page, f"a[href='{manage_path}cancel/']")
     expect(_focused(page)).to_have_text(texts["cancel"])
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text(texts["cancel_question"])
     tab_to(page, "button[name=confirm][value=yes]")
     expect(_focused(page)).to_have_text(texts["cancel_yes"])
     page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text(texts["cancelled"])
+    page.reload()  # a refresh shows the same page, not an error
     expect(page.locator("h1")).to_have_text(texts["cancelled"])
 
     response = page.goto(site.base_url + manage_path)

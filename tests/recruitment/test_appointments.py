@@ -276,10 +276,12 @@ def test_wrong_expired_and_used_tokens_all_get_the_same_404(client, booked, time
 
 def test_cancelling_asks_once_then_frees_the_place_and_kills_the_link(client, booked, smtp):
     _appointment, token = booked
-    ask = client.post(f"/en/booking/{token}/", {"action": "cancel"})
+    ask = client.post(f"/en/booking/{token}/", {"action": "cancel"}, follow=True)
     assert b"Cancel your appointment?" in ask.content
+    assert ask.redirect_chain == [(f"/en/booking/{token}/cancel/", 302)]
+    assert b"Cancel your appointment?" in client.get(f"/en/booking/{token}/cancel/").content
     assert Appointment.objects.get().status == "booked"
-    done = client.post(f"/en/booking/{token}/", {"action": "cancel", "confirm": "yes"}, follow=True)
+    done = client.post(f"/en/booking/{token}/cancel/", {"confirm": "yes"}, follow=True)
     assert done.redirect_chain == [("/en/booking/cancelled/", 302)]
     assert b"Your appointment is cancelled" in done.content
     assert b"Your appointment is cancelled" in client.get("/en/booking/cancelled/").content
