@@ -91,7 +91,11 @@ def waitlist_offer(*, site_id: int, day: dt.date, now: dt.datetime) -> int:
     with transaction.atomic():
         locked = lock_rows(Slot.objects.select_related("site").filter(site_id=site_id, day=day))
         slots = sorted(
-            (slot for slot in locked if slot.starts_at > now and not slot.closed),
+            (
+                slot
+                for slot in locked
+                if slot.starts_at > now and not slot.closed and slot.site.active
+            ),
             key=lambda slot: slot.starts_at,
         )
         for slot in slots:

@@ -18,6 +18,12 @@ from tests.factories import slot as make_slot
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _morning_in_moscow(time_machine) -> None:
+    """09:00 at the test lab, so "two hours from now" is still today there."""
+    time_machine.move_to(dt.datetime(2027, 3, 1, 6, 0, tzinfo=dt.UTC), tick=True)
+
+
 @pytest.fixture
 def staff_client() -> Client:
     return login_verified(Client(), coordinator())
@@ -127,3 +133,28 @@ def test_assisted_booking_needs_the_questions_asked_and_judges_the_age(staff_cli
     )
     assert b"outside the registry" in too_old.content
     assert Appointment.objects.count() == 0
+
+
+def test_a_future_appointment_cannot_be_marked_and_a_mark_is_undone_that_day_only(
+    staff_client, today_slots, time_machine
+):
+    site, (later, _earlier) = today_slots
+    tomorrow = book(make_slot(site, timezone.now() + dt.timedelta(days=1)), 3)
+    sheet = staff_client.get(
+        f"/en/staff/day-sheet/?site={site.slug}&day={tomorrow.slot.day:%Y-%m-%d}"
+    )
+    assert f"/en/staff/day-sheet/{tomorrow.pk}/" not in sheet.content.decode()
+    assert "From the day of the appointment" in sheet.content.decode()
+    refused = staff_client.post(f"/en/staff/day-sheet/{tomorrow.pk}/", {"status": "attended"})
+    assert refused.status_code == 404
+    assert Appointment.objects.get(pk=tomorrow.pk).status == "booked"
+    staff_client.post(f"/en/staff/day-sheet/{later.pk}/", {"status": "attended"})
+    undo = staff_client.post(f"/en/staff/day-sheet/{later.pk}/", {"status": "booked"})
+    assert undo.status_code == 302 and Appointment.objects.get(pk=later.pk).status == "booked"
+    staff_client.post(f"/en/staff/day-sheet/{later.pk}/", {"status": "no_show"})
+    time_machine.move_to(timezone.now() + dt.timedelta(days=1))
+    assert (
+        staff_client.post(f"/en/staff/day-sheet/{later.pk}/", {"status": "booked"}).status_code
+        == 404
+    )
+    assert Appointment.objects.get(pk=later.pk).status == "no_show"
