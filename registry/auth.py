@@ -28,6 +28,8 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from registry.locks import lock_rows
+
 View = TypeVar("View", bound=Callable[..., Any])
 
 RECOVERY_CODES = 10
@@ -115,9 +117,9 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
         for model in shapes if _TOTP_CODE.fullmatch(token) else reversed(shapes):
             # Locked, as django-otp locks a device it verifies, so two requests cannot both
             # use the same code.
-            device = model.objects.select_for_update().filter(user=user, confirmed=True).first()
-            if device is not None:
-                return device
+            devices = lock_rows(model.objects.filter(user=user, confirmed=True))
+            if devices:
+                return devices[0]
         return None
 
 
