@@ -46,7 +46,7 @@ test-fast: $(VENV)/.installed-test messages
 	$(BIN)/pytest -m "not e2e and not bench" $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test messages
-	bash tests/provision.sh --no-browser
+	bash tests/provision.sh --no-browser --bench
 	$(BIN)/pytest tests/bench -m bench -s -q $(PYTEST_ARGS)
 
 # Needs GNU gettext (xgettext); only for developers adding strings.

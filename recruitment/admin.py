@@ -38,6 +38,15 @@ from recruitment.services.sites import (
 from recruitment.services.waitlist import waitlist_leave
 
 
+class SiteFilter(admin.RelatedFieldListFilter):
+    """The typing-site filter, titled in the admin's language: the `site` foreign keys have
+    no verbose name of their own, so Django would title it with the bare English field name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = _("site")
+
+
 class ViewOnly(admin.ModelAdmin):
     """Rows whose statuses and counters only services change: the change form shows them and
     saves nothing (a POST is refused), and the list's actions call the services. Saving the
@@ -285,7 +294,7 @@ class SlotAdmin(admin.ModelAdmin):
     whether it is closed change through `slot_change`."""
 
     list_display = ["site", "local_time", "capacity", "booked", "free_places", "closed"]
-    list_filter = ["site", "closed", ("day", admin.DateFieldListFilter)]
+    list_filter = [("site", SiteFilter), "closed", ("day", admin.DateFieldListFilter)]
     date_hierarchy = "day"
     list_select_related = ["site"]
     form = SlotForm
@@ -360,7 +369,11 @@ def _not_marked(refused: int) -> str | None:
 @admin.register(Appointment)
 class AppointmentAdmin(ViewOnly):
     list_display = ["name", "site", "local_time", "status", "email", "phone", "booked_by"]
-    list_filter = ["status", "slot__site", ("slot__day", admin.DateFieldListFilter)]
+    list_filter = [
+        "status",
+        ("slot__site", SiteFilter),
+        ("slot__day", admin.DateFieldListFilter),
+    ]
     search_fields = ["name", "email", "phone"]
     list_select_related = ["slot__site"]
     readonly_fields = [
@@ -469,7 +482,7 @@ class WaitlistEntryAdmin(ViewOnly):
     queue is the time of joining, so that is not edited either."""
 
     list_display = ["name", "site", "day", "status", "offer_expires_at", "created_at"]
-    list_filter = ["status", "site"]
+    list_filter = ["status", ("site", SiteFilter)]
     search_fields = ["name", "email", "phone"]
     list_select_related = ["site"]
     readonly_fields = [

@@ -88,6 +88,8 @@ class Result:
     age_problem: AgeProblem | None = None
     can_join_from: dt.date | None = None
     age: int | None = None
+    # Eligible, but too young for a blood test before this day (the minimum age's birthday).
+    can_book_from: dt.date | None = None
 
     @property
     def eligible(self) -> bool:
@@ -133,14 +135,40 @@ def born_is_plausible(born: dt.date, today: dt.date) -> bool:
     return born <= today and age_on(born, today) < OLDEST_PLAUSIBLE_AGE
 
 
-def judge_age(rules: Rules, born: dt.date, on_day: dt.date) -> Result | None:
-    """A result when age alone decides, None when the health questions should follow."""
+@dataclass(frozen=True)
+class ComingOfAge:
+    """When someone too young today reaches the minimum age: from `day` they are `age`."""
+
+    day: dt.date
+    age: int
+
+
+def coming_of_age(rules: Rules, born: dt.date, on_day: dt.date) -> ComingOfAge | None:
+    """The birthday on which someone too young on `on_day` reaches the minimum age; None when
+    they are old enough already."""
+    if age_on(born, on_day) >= rules.min_age:
+        return None
+    return ComingOfAge(day=birthday(born, rules.min_age), age=rules.min_age)
+
+
+def judge_age(
+    rules: Rules, born: dt.date, on_day: dt.date, *, book_until: dt.date | None = None
+) -> Result | None:
+    """A result when age alone decides, None when the health questions should follow.
+
+    Age counts on the day of the blood test, not the day of the check. With `book_until`, the
+    last day a time can be booked, someone too young on `on_day` who is old enough by then goes
+    on to the questions; booking judges the age again on the appointment's day.
+    """
     age = age_on(born, on_day)
     if age < rules.min_age:
+        can_join_from = birthday(born, rules.min_age)
+        if book_until is not None and can_join_from <= book_until:
+            return None
         return Result(
             Verdict.DEFERRED,
             age_problem=AgeProblem.TOO_YOUNG,
-            can_join_from=birthday(born, rules.min_age),
+            can_join_from=can_join_from,
             age=age,
         )
     if age > rules.max_age:
@@ -148,15 +176,25 @@ def judge_age(rules: Rules, born: dt.date, on_day: dt.date) -> Result | None:
     return None
 
 
-def judge(rules: Rules, born: dt.date, answers: Mapping[str, bool], on_day: dt.date) -> Result:
+def judge(
+    rules: Rules,
+    born: dt.date,
+    answers: Mapping[str, bool],
+    on_day: dt.date,
+    *,
+    book_until: dt.date | None = None,
+) -> Result:
     """The whole verdict: age first, then every condition answered "yes".
 
     The most serious outcome wins (exclusion, then "ask us", then deferral) and the result
-    names every answer that led to it. A question left unanswered counts as "no".
+    names every answer that led to it. A question left unanswered counts as "no". Someone who
+    comes of age by `book_until` (see judge_age) passes with the day they may book from, and a
+    deferral never ends before that day.
     """
-    by_age = judge_age(rules, born, on_day)
+    by_age = judge_age(rules, born, on_day, book_until=book_until)
     if by_age is not None:
         return by_age
+    of_age = coming_of_age(rules, born, on_day)
     yes = [rule for rule in rules.conditions if answers.get(rule.key)]
     for outcome, verdict in (
         (Outcome.EXCLUDE, Verdict.NOT_ELIGIBLE),
@@ -168,8 +206,14 @@ def judge(rules: Rules, born: dt.date, answers: Mapping[str, bool], on_day: dt.d
     deferrals = tuple(rule for rule in yes if rule.outcome is Outcome.DEFER)
     if deferrals:
         until = max(add_months(on_day, rule.deferral_months or 0) for rule in deferrals)
+        if of_age is not None:
+            until = max(until, of_age.day)
         return Result(Verdict.DEFERRED, causes=deferrals, can_join_from=until)
-    return Result(Verdict.ELIGIBLE, age=age_on(born, on_day))
+    return Result(
+        Verdict.ELIGIBLE,
+        age=age_on(born, on_day),
+        can_book_from=of_age.day if of_age is not None else None,
+    )
 
 
 def snapshot_of(policy: Any, conditions: Any) -> dict[str, Any]:

@@ -318,3 +318,35 @@ class AssistedBookingForm(DetailsForm):
         label=_("I read every eligibility question to the caller and every answer was “no”."),
         error_messages={"required": _("Please go through the eligibility questions first.")},
     )
+
+    # The member of staff types what the caller says, so the form speaks to them about the
+    # caller; the consent is the caller's, given by phone after it was read out to them.
+    STAFF_WORDING = {
+        "name": (_("Caller's full name"), None, _("Please enter the caller's name.")),
+        "email": (
+            _("Caller's email"),
+            _("The confirmation and reminders go here: spell it back to the caller."),
+            _("Please enter the caller's email address."),
+        ),
+        "phone": (_("Caller's mobile phone"), None, _("Please enter the caller's phone number.")),
+        "born": (_("Caller's date of birth"), None, _("Please enter the caller's date of birth.")),
+        "language": (
+            _("Language of the caller's messages"),
+            None,
+            _("Please choose the language of the caller's messages."),
+        ),
+        "consent": (
+            _("The caller agreed, by phone, to the processing of their personal data as read out."),
+            None,
+            _("Please read the consent to the caller and tick this once they agree."),
+        ),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, (label, help_text, required) in self.STAFF_WORDING.items():
+            field = self.fields[name]  # a copy for this form: the public form keeps its words
+            field.label = label
+            if help_text is not None:
+                field.help_text = help_text
+            field.error_messages["required"] = required

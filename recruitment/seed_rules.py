@@ -4,45 +4,46 @@ Staff change them in the admin afterwards; this file is only the first version.
 """
 
 _REASON_EXCLUDE_EN = (
-    "To keep both the donor and the patient safe, the registry does not take donors who have "
-    "had {what}. This is a rule for everyone with this answer, not a judgement about you."
+    "To keep both the donor and the patient safe, the registry does not take donors who "
+    "{what}. This is a rule for everyone with this answer, not a judgement about you."
 )
 _REASON_EXCLUDE_RU = (
     "Чтобы донорство было безопасным и для донора, и для пациента, регистр не принимает "
     "доноров, у которых {what}. Это правило для всех, кто так ответил, а не оценка лично вас."
 )
 
-# key, question (ru, en), help (ru, en), what (ru, en) for the reason text
+# key, question (ru, en), help (ru, en), what (ru, en) for the reason text; the English "what"
+# keeps the tense of its question ("Do you have…" → "have…", "Have you ever had…" → "have had…")
 EXCLUSIONS = [
     (
         "tuberculosis",
         ("Болели ли вы когда-нибудь туберкулёзом?", "Have you ever had tuberculosis?"),
         ("Включая туберкулёз, который был вылечен.", "Including tuberculosis that was cured."),
-        ("был туберкулёз", "tuberculosis"),
+        ("был туберкулёз", "have had tuberculosis"),
     ),
     (
         "hiv",
         ("Есть ли у вас ВИЧ-инфекция или СПИД?", "Do you have HIV or AIDS?"),
         ("", ""),
-        ("есть ВИЧ-инфекция или СПИД", "HIV or AIDS"),
+        ("есть ВИЧ-инфекция или СПИД", "have HIV or AIDS"),
     ),
     (
         "hepatitis-b",
         ("Болели ли вы когда-нибудь гепатитом B?", "Have you ever had hepatitis B?"),
         ("", ""),
-        ("был гепатит B", "hepatitis B"),
+        ("был гепатит B", "have had hepatitis B"),
     ),
     (
         "hepatitis-c",
         ("Болели ли вы когда-нибудь гепатитом C?", "Have you ever had hepatitis C?"),
         ("", ""),
-        ("был гепатит C", "hepatitis C"),
+        ("был гепатит C", "have had hepatitis C"),
     ),
     (
         "malaria",
         ("Болели ли вы когда-нибудь малярией?", "Have you ever had malaria?"),
         ("", ""),
-        ("была малярия", "malaria"),
+        ("была малярия", "have had malaria"),
     ),
     (
         "cancer",
@@ -54,7 +55,7 @@ EXCLUSIONS = [
             "Любое онкологическое заболевание, в том числе заболевания крови.",
             "Any oncological disease, including cancers of the blood.",
         ),
-        ("было онкологическое заболевание", "cancer"),
+        ("было онкологическое заболевание", "have had cancer"),
     ),
     (
         "mental-disorder",
@@ -63,13 +64,16 @@ EXCLUSIONS = [
             "Have you been diagnosed with a mental disorder?",
         ),
         ("", ""),
-        ("диагностировано психическое расстройство", "a diagnosed mental disorder"),
+        (
+            "диагностировано психическое расстройство",
+            "have been diagnosed with a mental disorder",
+        ),
     ),
     (
         "diabetes",
         ("Есть ли у вас сахарный диабет?", "Do you have diabetes?"),
         ("Любой тип диабета.", "Any type of diabetes."),
-        ("есть сахарный диабет", "diabetes"),
+        ("есть сахарный диабет", "have diabetes"),
     ),
     (
         "autoimmune",
@@ -81,7 +85,7 @@ EXCLUSIONS = [
             "Это болезни, при которых иммунная система атакует собственные ткани организма.",
             "Illnesses in which the immune system attacks the body's own tissues.",
         ),
-        ("есть аутоиммунное заболевание", "an autoimmune disease"),
+        ("есть аутоиммунное заболевание", "have an autoimmune disease"),
     ),
 ]
 

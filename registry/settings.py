@@ -99,6 +99,11 @@ MIDDLEWARE = [
     # Before anything reads the session, the form or the database.
     "registry.middleware.refuse_bad_input",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses what the ETag below was computed on (the ETag turns weak), never static files
+    # (WhiteNoise above serves them precompressed) nor pages carrying a token (BREACH).
+    "registry.http_cache.GZipExceptSecretsMiddleware",
+    # An ETag on every page that may be stored, and 304 when the browser or proxy has it.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,8 +172,21 @@ CACHES = {
         # Rate-limit counters and the heartbeat: a Redis that does not answer within a second
         # is treated as an empty cache (registry.cache), so rate limits fail open.
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }
+    },
+    # Rendered pieces of pages, in each process's memory, named by the live data they show
+    # (a site's days and their free places), so a change of data is simply another name.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
+
+# Public pages without forms (registry.http_cache): browsers and proxies may keep the home and
+# education pages this long, and the site renders each into the cache above once per period;
+# pages with live free places may be kept by a shared cache (s-maxage) only this briefly.
+PUBLIC_PAGE_SECONDS = env_int("PUBLIC_PAGE_SECONDS", 300)
+LIVE_PAGE_SECONDS = env_int("LIVE_PAGE_SECONDS", 10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -207,6 +225,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
+FORMAT_MODULE_PATH = ["registry.formats"]  # one date style per language
 
 # Static files
 STATIC_URL = "/static/"
@@ -262,7 +281,12 @@ CONTENT_SECURITY_POLICY = {
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
-RATELIMIT_CHECKER = env_str("RATELIMIT_CHECKER", "40/m")
+# The checker: every answer counts against a high ceiling per address (RATELIMIT_CHECKER);
+# completed checks count per browser and, generously, per address (a hall of students behind
+# one network takes hundreds of checks an hour).
+RATELIMIT_CHECKER = env_str("RATELIMIT_CHECKER", "6000/h")
+RATELIMIT_CHECKER_BROWSER = env_str("RATELIMIT_CHECKER_BROWSER", "20/h")
+RATELIMIT_CHECKER_ADDRESS = env_str("RATELIMIT_CHECKER_ADDRESS", "1000/h")
 RATELIMIT_BOOKING = env_str("RATELIMIT_BOOKING", "10/m")
 RATELIMIT_BOOKING_EMAIL = env_str("RATELIMIT_BOOKING_EMAIL", "5/h")
 

@@ -5,7 +5,13 @@
 set -euo pipefail
 
 browser=1
-[ "${1:-}" = "--no-browser" ] && browser=0
+bench=0
+for arg in "$@"; do
+  case "$arg" in
+    --no-browser) browser=0 ;;
+    --bench) bench=1 ;;
+  esac
+done
 
 : "${DATABASE_URL:=postgres://postgres@127.0.0.1:5432/registry}"
 : "${REDIS_URL:=redis://127.0.0.1:6379/9}"
@@ -17,6 +23,18 @@ if [ "$browser" = 1 ] && [ -z "${CHROMIUM:-}" ] && ! command -v chromium >/dev/n
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "Chromium is missing: install Debian's 'chromium' package (or set CHROMIUM=/path/to/chromium)." >&2
+    exit 1
+  fi
+fi
+
+# The benchmarks load pages with wrk (and ab is at hand for a quick look): only for `make bench`.
+if [ "$bench" = 1 ] && ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing wrk and apache2-utils for the benchmarks…"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk apache2-utils >/dev/null
+  else
+    echo "wrk is missing: install Debian's 'wrk' package for the benchmarks." >&2
     exit 1
   fi
 fi

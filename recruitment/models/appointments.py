@@ -90,10 +90,9 @@ class Appointment(Person):
             return CalendarEvent(
                 uid=f"appointment-{self.pk}@registry",
                 title=str(translation.gettext("Blood test for the bone marrow donor registry")),
-                description=str(
-                    translation.gettext("Bring your passport or another photo ID. %(bring)s")
-                    % {"bring": site.what_to_bring}
-                ).strip(),
+                # The site's own list usually names the passport already: say it once.
+                description=site.what_to_bring
+                or translation.gettext("Bring your passport or another photo ID."),
                 location=f"{site.name}, {site.address}",
                 starts_at=self.slot.starts_at,
                 ends_at=self.slot.ends_at,

@@ -128,6 +128,8 @@ class Closure(models.Model):
     def __str__(self) -> str:
         return f"{self.site} {self.day:%Y-%m-%d}"
 
+    reason = property(lambda self: in_language(self, "reason"))
+
 
 class SlotQuerySet(models.QuerySet["Slot"]):
     def bookable(self, now: dt.datetime) -> SlotQuerySet:

@@ -13,6 +13,7 @@ from django.db import transaction
 from recruitment import eligibility
 from recruitment.eligibility import Outcome, Proof, Result, Rule, Rules, snapshot_of
 from recruitment.models import AgePolicy, Condition, RulesVersion
+from recruitment.services.sites import WINDOW_DAYS
 from registry.locks import lock_rows
 
 PROOF_COOKIE = "eligibility_proof"
@@ -63,6 +64,21 @@ def proof_current(proof: eligibility.Proof, rules: eligibility.Rules) -> bool:
     """Whether a proof answers every question the rules ask now. A new or changed question
     since it was issued means the person answers that question before booking."""
     return not questions_to_answer(proof, rules)
+
+
+def proof_coming_of_age(*, proof: Proof | None, today: dt.date) -> eligibility.ComingOfAge | None:
+    """When the holder of a proof, too young for a blood test `today`, reaches the minimum age
+    of the current rules (the checker lets through those who do within the booking window);
+    None without a proof or when they are old enough."""
+    if proof is None:
+        return None
+    rules = RulesVersion.objects.current().rules()
+    return eligibility.coming_of_age(rules, proof.born_on, today)
+
+
+def _book_until(today: dt.date) -> dt.date:
+    """The last day a time can be booked: age counts on that day, not at the check."""
+    return today + dt.timedelta(days=WINDOW_DAYS)
 
 
 # The checker's steps. Answers live only in the request that carries them: these functions take
@@ -117,7 +133,7 @@ def checker_open(*, plan: CheckerPlan, today: dt.date, htmx: bool) -> CheckerSte
     if plan.update_of is None:
         return CheckerStep("born")
     born = plan.update_of.born_on
-    by_age = eligibility.judge_age(plan.asked, born, today)
+    by_age = eligibility.judge_age(plan.asked, born, today, book_until=_book_until(today))
     if by_age is not None:
         return _checker_result(plan.asked, born, by_age, today)
     if htmx:
@@ -148,7 +164,7 @@ def checker_answer(
     rules_changed = not starting and posted.get("version") != str(rules.version)
     starting = starting or rules_changed
 
-    by_age = eligibility.judge_age(rules, born, today)
+    by_age = eligibility.judge_age(rules, born, today, book_until=_book_until(today))
     if by_age is not None:
         return _checker_result(rules, born, by_age, today, rules_changed=rules_changed)
 
@@ -161,7 +177,8 @@ def checker_answer(
 
     if starting or any(rule.key not in answers for rule in rules.conditions):
         return CheckerStep("questions", born=born, bound=not starting, rules_changed=rules_changed)
-    return _checker_result(rules, born, eligibility.judge(rules, born, answers, today), today)
+    result = eligibility.judge(rules, born, answers, today, book_until=_book_until(today))
+    return _checker_result(rules, born, result, today)
 
 
 def _checker_step_answers(
@@ -196,7 +213,7 @@ def _checker_next(
     decided = any(answers.get(r.key) and r.outcome is Outcome.EXCLUDE for r in rules.conditions)
     pending = [rule for rule in rules.conditions if rule.key not in answers]
     if decided or not pending:
-        result = eligibility.judge(rules, born, answers, today)
+        result = eligibility.judge(rules, born, answers, today, book_until=_book_until(today))
         return _checker_result(rules, born, result, today, rules_changed=rules_changed)
     answered = tuple((r.key, answers[r.key]) for r in rules.conditions if r.key in answers)
     return CheckerStep(

@@ -9,10 +9,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext, ngettext
 
 from recruitment.models import Closure, OpeningPattern, Slot, TypingSite
+from recruitment.models.base import current_language, in_language
 from recruitment.services.waitlist import waitlist_offer
 from registry.locks import lock_one, lock_rows
 
@@ -117,14 +118,22 @@ def sites_listed(
 ) -> tuple[list[TypingSite], list[str]]:
     """Active sites with their next free time (`next_free`), in one city or all, sorted by
     distance from `near` (each then has `distance_km`) or by city and name; and every city."""
-    next_free = Slot.objects.bookable(now).filter(site=OuterRef("pk")).order_by("starts_at")
-    all_sites: list[TypingSite] = list(
-        TypingSite.objects.filter(active=True).annotate(
-            next_free=Subquery(next_free.values("starts_at")[:1])
+    active = TypingSite.objects.filter(active=True)
+    # Every city by its name in this language (the other language's when it has none here);
+    # only the chosen city's sites are read in full and looked up for their next free time.
+    language = current_language()
+    other = "en" if language == "ru" else "ru"
+    names = active.values_list(f"city_{language}", f"city_{other}").order_by().distinct()
+    cities = sorted({here or there for here, there in names})
+    if city:
+        active = active.filter(
+            Q(**{f"city_{language}": city}) | Q(**{f"city_{language}": "", f"city_{other}": city})
         )
+    # By day first: the (site, day) index then finds each site's first free time at once.
+    next_free = Slot.objects.bookable(now).filter(site=OuterRef("pk")).order_by("day", "starts_at")
+    shown: list[TypingSite] = list(
+        active.annotate(next_free=Subquery(next_free.values("starts_at")[:1]))
     )
-    cities = sorted({site.city for site in all_sites})
-    shown = [site for site in all_sites if not city or site.city == city]
     for site in shown:
         site.distance_km = (  # type: ignore[attr-defined]
             distance_km(near[0], near[1], float(site.latitude), float(site.longitude))
@@ -134,19 +143,38 @@ def sites_listed(
     if near is not None:
         shown.sort(key=lambda site: site.distance_km)  # type: ignore[attr-defined]
     else:
-        shown.sort(key=lambda site: (site.city, site.name))
+        shown.sort(
+            key=lambda site: (
+                in_language(site, "city", language),
+                in_language(site, "name", language),
+            )
+        )
     return shown, cities
 
 
-def site_days(site: TypingSite, now: dt.datetime) -> list[dict[str, Any]]:
-    """Each future day with times at the site, with how many places are free."""
+def site_days(
+    site: TypingSite, now: dt.datetime, *, from_day: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Each future day with times at the site, with how many places are free; from `from_day`
+    on when given (someone who comes of age then). Closed days (`Closure`) among them come
+    with their `closure` and no free places."""
     rows = (
         Slot.objects.filter(site=site, starts_at__gt=now, closed=False)
         .values("day")
         .annotate(places=Sum("capacity"), booked=Sum("booked"))
         .order_by("day")
     )
-    return [{"day": r["day"], "free": r["places"] - r["booked"]} for r in rows]
+    days = [{"day": r["day"], "free": r["places"] - r["booked"]} for r in rows]
+    if days:  # a holiday among the days on offer says it is closed instead of vanishing
+        open_days = {d["day"] for d in days}
+        # Through the site, so each closure knows its site without a query of its own (the
+        # cached day grid is named by these days, closures included).
+        closures = site.closures.filter(day__range=(site.local_today(now), days[-1]["day"]))
+        days += [
+            {"day": c.day, "free": 0, "closure": c} for c in closures if c.day not in open_days
+        ]
+        days.sort(key=lambda d: d["day"])
+    return [d for d in days if from_day is None or d["day"] >= from_day]
 
 
 def first_free_day(days: list[dict[str, Any]]) -> dt.date | None:

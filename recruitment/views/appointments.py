@@ -52,6 +52,8 @@ def book(request: HtmxHttpRequest, slug: str, slot_id: int) -> HttpResponse:
         return to_checker(request, request.path)
     consent = ConsentText.objects.current()
     context: dict[str, Any] = {"slot": slot, "site": slot.site, "consent": consent}
+    # Too young on that day: book_age.html says from which day they can book.
+    context["coming_of_age"] = eligibility.coming_of_age(rules, proof.born_on, slot.day)
     if not eligibility.proof_holds_on(proof, rules, slot.day):
         return TemplateResponse(request, "recruitment/appointments/book_age.html", context)
 

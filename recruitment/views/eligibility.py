@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -12,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.decorators import ratelimit
+from django_ratelimit.core import get_usage
 
 from recruitment.forms import BornForm, QuestionsForm, answers_from, field_name
 from recruitment.models import RulesVersion
@@ -28,13 +30,50 @@ from recruitment.services.eligibility import (
 from recruitment.views.base import HtmxHttpRequest, language
 
 
-def _checker_rate(group: str, request: HttpRequest) -> str:
-    return str(settings.RATELIMIT_CHECKER)
+def _browser(group: str, request: HttpRequest) -> str:
+    """The browser, by the CSRF cookie every checker POST already carries: no cookie of our
+    own, and the cookie's secret is hashed before it becomes a cache key."""
+    secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _checks_done(request: HttpRequest, *, increment: bool) -> list[dict[str, Any]]:
+    """How many checks this browser and this address have completed in their current periods.
+
+    A hall of students behind one network takes a few hundred checks an hour, each of a dozen
+    answers, so answers are not what is limited: completed checks are, per browser, with a
+    generous ceiling per address for a script that drops its cookies. Fails open (nothing is
+    counted while Redis is away)."""
+    limits: list[tuple[str, str | Callable[[str, HttpRequest], str], str]] = [
+        ("checker-done-address", "ip", settings.RATELIMIT_CHECKER_ADDRESS)
+    ]
+    if request.COOKIES.get(settings.CSRF_COOKIE_NAME):
+        limits.append(("checker-done-browser", _browser, settings.RATELIMIT_CHECKER_BROWSER))
+    usages = [
+        get_usage(request, group=group, key=key, rate=rate, increment=increment)
+        for group, key, rate in limits
+    ]
+    return [usage for usage in usages if usage is not None]
+
+
+def _checker_wait(request: HttpRequest) -> int:
+    """Seconds this POST must wait (0 when it may go on): every answer counts against a high
+    ceiling per address, so a script cannot spin forever, and a browser or address that has
+    completed its checks for the period is told when it may start another."""
+    waits = []
+    posts = get_usage(
+        request, group="checker-posts", key="ip", rate=settings.RATELIMIT_CHECKER, increment=True
+    )
+    if posts is not None and posts["should_limit"]:
+        waits.append(posts["time_left"])
+    waits += [
+        u["time_left"] for u in _checks_done(request, increment=False) if u["count"] >= u["limit"]
+    ]
+    return max((max(1, wait) for wait in waits), default=0)
 
 
 @require_http_methods(["GET", "POST"])
 @never_cache
-@ratelimit(key="ip", rate=_checker_rate, method="POST", block=False)
 def checker(request: HtmxHttpRequest) -> TemplateResponse:
     """The eligibility check. Answers live only in this request: never stored, never logged.
 
@@ -55,8 +94,12 @@ def checker(request: HtmxHttpRequest) -> TemplateResponse:
     if request.method == "GET":
         step = checker_open(plan=plan, today=today, htmx=bool(request.htmx))
         return _render(request, context, plan, step, today)
-    if getattr(request, "limited", False):
-        return _render_checker(request, context, stage="limited", status=429)
+    wait = _checker_wait(request)
+    if wait:
+        context["wait_minutes"] = -(-wait // 60)
+        response = _render_checker(request, context, stage="limited", status=429)
+        response["Retry-After"] = str(wait)
+        return response
 
     if plan.update_of is not None:
         born = plan.update_of.born_on
@@ -73,6 +116,8 @@ def checker(request: HtmxHttpRequest) -> TemplateResponse:
         today=today,
         htmx=bool(request.htmx),
     )
+    if step.stage == "result":
+        _checks_done(request, increment=True)
     return _render(request, context, plan, step, today)
 
 

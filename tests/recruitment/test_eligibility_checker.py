@@ -241,7 +241,7 @@ def test_a_rules_change_mid_check_starts_the_questions_again(client: Client, key
     assert b"Question 1 of" in response.content
 
 
-def test_the_checker_is_rate_limited_per_client(client: Client, settings) -> None:
+def test_every_answer_counts_against_a_ceiling_per_address(client: Client, settings) -> None:
     settings.RATELIMIT_CHECKER = "3/m"
     statuses = [post(client, {"stage": "born", "born": ADULT}).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
@@ -249,7 +249,9 @@ def test_the_checker_is_rate_limited_per_client(client: Client, settings) -> Non
     assert post(other, {"stage": "born", "born": ADULT}).status_code == 200
     limited = post(client, {"stage": "born", "born": ADULT}, htmx=True)
     assert limited.status_code == 429
-    assert b"Please wait a minute" in limited.content
+    assert b"Please wait a little" in limited.content
+    assert b"Please try again in 1 minute." in limited.content
+    assert 1 <= int(limited["Retry-After"]) <= 60
 
 
 # Privacy: answers are never stored, logged or put in a URL
