@@ -276,3 +276,21 @@ def person_details(i: int = 1, **fields: Any) -> Any:
         **fields,
     }
     return Details(**values)
+
+
+def booking_form(**changes: Any) -> dict[str, Any]:
+    """What a volunteer born on BORN types into the booking (or waiting-list) form."""
+    import uuid
+
+    return {
+        "name": "Anna Petrova",
+        "email": "anna@example.org",
+        "phone": "+7 912 345-67-89",
+        "born_day": str(BORN.day),
+        "born_month": str(BORN.month),
+        "born_year": str(BORN.year),
+        "language": "en",
+        "consent": "on",
+        "request_key": str(uuid.uuid4()),
+        **changes,
+    }

@@ -219,18 +219,7 @@ def borns() -> st.SearchStrategy[str]:
 
 
 def good_details(**changes: Value) -> Data:
-    return {
-        "name": "Anna Petrova",
-        "email": "anna@example.org",
-        "phone": "+7 912 345-67-89",
-        "born_day": "17",
-        "born_month": "5",
-        "born_year": "1995",
-        "language": "en",
-        "consent": "on",
-        "request_key": str(uuid.uuid4()),
-        **changes,
-    }
+    return factories.booking_form(**changes)
 
 
 DETAILS_JUNK: dict[str, st.SearchStrategy[Value]] = {

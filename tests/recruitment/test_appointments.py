@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 
 import pytest
 from django.test import Client
@@ -14,6 +13,7 @@ from recruitment.models import Appointment, OutboxEmail, RulesVersion, Slot
 from recruitment.services.appointments import appointment_cancel
 from recruitment.services.eligibility import PROOF_COOKIE
 from recruitment.tokens import token_new
+from tests import factories
 from tests.factories import appointment as make_appointment
 from tests.factories import link_in, manage_token, proof_for, send_outbox, typing_site
 from tests.factories import slot as make_slot
@@ -45,18 +45,7 @@ def url(slot: Slot, lang: str = "en") -> str:
 
 
 def details(**changes: str) -> dict[str, str]:
-    return {
-        "name": "Anna Petrova",
-        "email": "anna@example.org",
-        "phone": "+7 912 345-67-89",
-        "born_day": "17",
-        "born_month": "5",
-        "born_year": "1995",
-        "language": "en",
-        "consent": "on",
-        "request_key": str(uuid.uuid4()),
-        **changes,
-    }
+    return factories.booking_form(**changes)
 
 
 def test_without_a_passed_check_the_volunteer_is_sent_to_the_checker_first(client, free_slot):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 
 import pytest
 from django.test import Client
@@ -14,7 +13,7 @@ from django.utils import timezone
 from recruitment.models import Appointment
 from recruitment.services.eligibility import PROOF_COOKIE
 from tests.factories import appointment as book
-from tests.factories import proof_for, typing_site
+from tests.factories import booking_form, proof_for, typing_site
 from tests.factories import slot as make_slot
 
 pytestmark = pytest.mark.django_db
@@ -33,17 +32,7 @@ def _booked_page(lang: str, **site_fields: str) -> str:
     client.cookies[PROOF_COOKIE] = proof_for()
     response = client.post(
         f"/{lang}/typing-sites/{site.slug}/book/{slot.pk}/",
-        {
-            "name": "Anna Petrova",
-            "email": "anna@example.org",
-            "phone": "+7 912 345-67-89",
-            "born_day": "17",
-            "born_month": "5",
-            "born_year": "1995",
-            "language": lang,
-            "consent": "on",
-            "request_key": str(uuid.uuid4()),
-        },
+        booking_form(language=lang),
         follow=True,
     )
     assert Appointment.objects.count() == 1

@@ -26,18 +26,7 @@ CHARACTERS_RU = "Здесь есть символы, которые нельзя
 
 
 def details(**changes: str) -> dict[str, str]:
-    return {
-        "name": "Anna Petrova",
-        "email": "anna@example.org",
-        "phone": "+7 912 345-67-89",
-        "born_day": "17",
-        "born_month": "5",
-        "born_year": "1995",
-        "language": "en",
-        "consent": "on",
-        "request_key": str(uuid.uuid4()),
-        **changes,
-    }
+    return factories.booking_form(**changes)
 
 
 def errors(**changes: str) -> dict[str, list[str]]:
