@@ -31,8 +31,6 @@ from recruitment.services.appointments_create import (
     appointment_create,
     appointment_email,
     constraint_violated,
-    holder_of,
-    holder_tell,
 )
 from recruitment.services.eligibility import proof_current
 from recruitment.services.people import Details
@@ -118,12 +116,7 @@ def _book(
         return again
     if slot.booked >= slot.capacity:
         raise SlotTaken
-    holder = holder_of(details)
-    if holder is not None:
-        holder_tell(holder, now)
-        return Booked(slot=slot, appointment=None)
-    Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
-    return appointment_create(
+    booked = appointment_create(
         slot=slot,
         details=details,
         rules_version=proof.version,
@@ -132,6 +125,9 @@ def _book(
         request_key=request_key,
         booked_by=booked_by,
     )
+    if booked.appointment is not None:  # the place is counted under the same slot lock
+        Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
+    return booked
 
 
 def _lock_appointment(appointment_id: int, slot_ids: list[int]) -> Appointment | None:

@@ -101,9 +101,10 @@ def appointment_create(
     request_key: uuid.UUID | None = None,
     booked_by: Any = None,
 ) -> Booked:
-    """Create the appointment for a place already counted in `slot.booked` (by the caller or
-    by a waiting-list offer), inside the caller's transaction with the slot row locked. When
-    the person already holds an appointment, nothing is created and they are told so."""
+    """Create the appointment for a place the caller holds (a waiting-list offer already
+    counted it; a booking counts it when an appointment comes back), inside the caller's
+    transaction with the slot row locked. When the person already holds an appointment,
+    nothing is created and they are told so."""
     holder = holder_of(details)
     if holder is not None:
         holder_tell(holder, now)

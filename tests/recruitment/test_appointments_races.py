@@ -17,11 +17,11 @@ from django.test import Client
 from django.utils import timezone
 
 from recruitment import eligibility
-from recruitment.models import Appointment, ConsentText, OutboxEmail, RulesVersion, Slot
+from recruitment.models import Appointment, OutboxEmail, RulesVersion, Slot
 from recruitment.services.appointments import SlotTaken, appointment_book
 from recruitment.services.eligibility import PROOF_COOKIE
 from recruitment.services.people import Details
-from tests.factories import link_in, proof_for, reseed, send_outbox, typing_site
+from tests.factories import link_in, person_details, proof_for, reseed, send_outbox, typing_site
 from tests.factories import slot as make_slot
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,13 +35,8 @@ def _seeded() -> None:
 
 
 def _details(i: int) -> Details:
-    return Details(
-        name=f"Volunteer {i}",
-        email=f"v{i}@example.org",
-        phone=f"+7912000{i:04d}",
-        born_on=dt.date(1990, 1, 1),
-        language="ru",
-        consent=ConsentText.objects.current(),
+    return person_details(
+        i, name=f"Volunteer {i}", email=f"v{i}@example.org", phone=f"+7912000{i:04d}", language="ru"
     )
 
 

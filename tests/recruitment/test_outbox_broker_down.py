@@ -11,7 +11,6 @@ import socket
 import subprocess
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -20,13 +19,12 @@ from celery.contrib.testing.worker import start_worker
 from django.test import Client
 from django.utils import timezone
 
-from recruitment import eligibility
-from recruitment.models import Appointment, OutboxEmail, RulesVersion
+from recruitment.models import Appointment, OutboxEmail
 from recruitment.services import outbox
 from recruitment.services.eligibility import PROOF_COOKIE
 from recruitment.tasks import sweep_outbox
 from registry.celery import app
-from tests.factories import reseed, typing_site
+from tests.factories import booking_form, proof_for, reseed, typing_site
 from tests.factories import slot as make_slot
 from tests.mail import SmtpServer, free_port
 
@@ -95,22 +93,8 @@ def test_a_booking_made_while_redis_is_down_is_kept_and_emailed_once_it_is_back(
 ) -> None:
     slot = make_slot(typing_site(), timezone.now() + dt.timedelta(days=3))
     client = Client()
-    client.cookies[PROOF_COOKIE] = eligibility.proof_issue(
-        version=RulesVersion.objects.current().number,
-        checked_on=timezone.localdate(),
-        born_on=dt.date(1995, 5, 17),
-    )
-    data = {
-        "name": "Anna Petrova",
-        "email": "anna@example.org",
-        "phone": "+7 912 345-67-89",
-        "born_day": "17",
-        "born_month": "5",
-        "born_year": "1995",
-        "language": "ru",
-        "consent": "on",
-        "request_key": str(uuid.uuid4()),
-    }
+    client.cookies[PROOF_COOKIE] = proof_for()
+    data = booking_form(language="ru")
     started = time.monotonic()
     response = client.post(f"/ru/typing-sites/{slot.site.slug}/book/{slot.pk}/", data)
     assert response.status_code == 302
@@ -169,20 +153,8 @@ def test_a_booking_made_while_redis_hangs_answers_at_once_and_is_emailed_after(
     _use_broker(silent.url)
     slot = make_slot(typing_site(), timezone.now() + dt.timedelta(days=3))
     client = Client()
-    client.cookies[PROOF_COOKIE] = eligibility.proof_issue(
-        version=RulesVersion.objects.current().number,
-        checked_on=timezone.localdate(),
-        born_on=dt.date(1995, 5, 17),
-    )
-    data = {
-        "name": "Anna Petrova",
-        "email": "anna@example.org",
-        "phone": "+7 912 345-67-89",
-        "born": "1995-05-17",
-        "language": "en",
-        "consent": "on",
-        "request_key": str(uuid.uuid4()),
-    }
+    client.cookies[PROOF_COOKIE] = proof_for()
+    data = booking_form()
     pause = outbox.PUBLISH_PAUSE
     try:
         started = time.monotonic()

@@ -12,29 +12,17 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from recruitment.models import Appointment, ConsentText, OutboxEmail, Slot, WaitlistEntry
+from recruitment.models import Appointment, OutboxEmail, Slot, WaitlistEntry
 from recruitment.services.appointments import appointment_cancel
-from recruitment.services.people import Details
+from recruitment.services.eligibility import PROOF_COOKIE
 from recruitment.services.waitlist import waitlist_expire, waitlist_join
 from recruitment.tokens import token_new
 from tests.factories import appointment as make_appointment
 from tests.factories import link_in, proof_for, reseed, send_outbox, typing_site
+from tests.factories import person_details as details
 from tests.factories import slot as make_slot
 
 pytestmark = pytest.mark.django_db
-
-PROOF_COOKIE = "eligibility_proof"
-
-
-def details(i: int) -> Details:
-    return Details(
-        name=f"Waiting {i}",
-        email=f"w{i}@example.org",
-        phone=f"+7912555{i:04d}",
-        born_on=dt.date(1990, 1, 1),
-        language="en",
-        consent=ConsentText.objects.current(),
-    )
 
 
 def book(slot: Slot, i: int) -> Appointment:
