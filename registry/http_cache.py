@@ -11,10 +11,15 @@ rendering every time (registry.cache forgives).
 Pages that show live free places (the site list, a site page) may be kept by a shared cache
 for a few seconds only (`s-maxage`) and the browser asks again each time (`max-age=0`), so a
 person who has just booked or cancelled sees the new count; the ETag that
-ConditionalGetMiddleware adds turns an unchanged page into a 304. They are never stored
-whole: their numbers are read on every request, and only the rendering of those numbers (the
-day grid, the times, the site cards) is kept, in each process's memory ("fragments" in
-settings.CACHES), under a name made of the numbers themselves, so new numbers are a new name.
+ConditionalGetMiddleware adds turns an unchanged page into a 304. The site keeps each such
+page in Redis under the versions of the data it shows (`versions_bump` names new ones when a
+booking, a cancellation or staff change that data, once the change is committed), so a change
+is seen on the next request, and for at most RENDER_CACHE_SECONDS, which bounds what the
+passing of time changes (a time that has begun, a new day). A Redis that lost a bump while it
+was away costs at most that long.
+
+The checker's first page is kept the same way with a placeholder where the CSRF token goes:
+each visitor's own token is filled in when it is sent.
 
 Pages with forms, manage and offer links and staff pages keep `private, no-store`.
 """
@@ -24,41 +29,180 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from hashlib import md5
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import get_token
 from django.middleware.gzip import GZipMiddleware
-from django.template.response import SimpleTemplateResponse
+from django.template.response import SimpleTemplateResponse, TemplateResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import quote_etag
 from django.utils.text import compress_string
 
 View = Callable[..., HttpResponseBase]
+# The data a page shows, by the names of its versions; None when this request's page is the
+# visitor's own and no one else may be given it.
+Names = Callable[..., Iterable[str] | None]
+
+# Where a kept rendering of a page with a form has its CSRF token: filled in per request.
+_PLACEHOLDER = "csrf-token-of-this-request"
+_HEADERS_KEPT = ("Content-Type", "Cache-Control", "Expires", "Vary")
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 @dataclass(frozen=True)
 class _Stored:
-    """A rendered public page as the site's cache keeps it, compressed once rather than on
-    every request (it holds no secret, so BREACH padding is not needed)."""
+    """A rendered page as the site's cache keeps it. A page without a token is compressed once
+    rather than on every request (it holds no secret, so BREACH padding is not needed)."""
 
     content: bytes
-    gzipped: bytes
-    content_type: str
+    gzipped: bytes | None  # None: a page with a form, its token filled in on the way out
+    headers: tuple[tuple[str, str], ...]
+    made: float  # time.time() when rendered
 
-    def response(self, request: HttpRequest, seconds: int) -> HttpResponse:
-        gzip = _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) is not None
-        response = HttpResponse(self.gzipped if gzip else self.content, self.content_type)
-        if gzip:
+    @functools.cached_property
+    def etags(self) -> tuple[str, str]:
+        """ETags of the plain and the compressed page, worked out once per process."""
+        plain, packed = (
+            quote_etag(md5(content, usedforsecurity=False).hexdigest())
+            for content in (self.content, self.gzipped or b"")
+        )
+        return plain, packed
+
+    def response(self, request: HttpRequest) -> HttpResponse:
+        if self.gzipped is None:
+            # get_token also has CsrfViewMiddleware set the cookie, as rendering would.
+            content = self.content.replace(_PLACEHOLDER.encode(), get_token(request).encode())
+            response = HttpResponse(content)
+        elif _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+            response = HttpResponse(self.gzipped)
             response["Content-Encoding"] = "gzip"
-        patch_vary_headers(response, ["Accept-Encoding"])
-        patch_cache_control(response, public=True, max_age=seconds)
+            response["ETag"] = self.etags[1]
+        else:
+            response = HttpResponse(self.content)
+            response["ETag"] = self.etags[0]
+        for name, value in self.headers:
+            response[name] = value
+        if self.gzipped is not None:
+            patch_vary_headers(response, ["Accept-Encoding"])
         return response
 
 
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+def _version_key(name: str) -> str:
+    return "version:" + name
+
+
+def versions_bump(*names: str) -> None:
+    """Name new versions of these data, at once and again when the current transaction
+    commits: the first lets this request's own next read see the change, the second keeps a
+    page rendered meanwhile from data not yet committed from being kept under the new name."""
+
+    def bump() -> None:
+        caches["default"].set_many({_version_key(n): uuid.uuid4().hex for n in names}, None)
+
+    bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(bump)
+
+
+# Renderings of pages whose set of addresses is fixed (`kept(address_only=True)`), also in this
+# process's memory: key → (until when, by time.time(), the rendering).
+_memory: dict[str, tuple[float, _Stored]] = {}
+
+
+def memory_clear() -> None:
+    """Forget what this process keeps in its memory (for tests that start afresh)."""
+    _memory.clear()
+
+
+def _key(request: HttpRequest, shown: list[str], address_only: bool) -> str:
+    found = caches["default"].get_many([_version_key(n) for n in shown]) if shown else {}
+    parts = [
+        request.path if address_only else request.get_full_path(),
+        request.headers.get("HX-Request", ""),
+        timezone.localdate().isoformat(),
+        *(f"{n}={found.get(_version_key(n), 0)}" for n in shown),
+    ]
+    # The shape of _Stored is part of the name: a release that changes it never reads an
+    # older release's renderings.
+    return f"page{len(fields(_Stored))}:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _render(view: View, request: HttpRequest, form: bool, *args: Any, **kwargs: Any) -> Any:
+    """The view's answer, rendered; a form's token left as a placeholder."""
+    response = view(request, *args, **kwargs)
+    if form and isinstance(response, TemplateResponse):
+        # In the view's context, it overrides the token Django's context would add.
+        response.context_data = {**(response.context_data or {}), "csrf_token": _PLACEHOLDER}
+    if isinstance(response, SimpleTemplateResponse):
+        response.render()
+    return response
+
+
+def _storable(response: Any, form: bool) -> bool:
+    return (
+        isinstance(response, HttpResponse)
+        and response.status_code == 200
+        and not response.cookies
+        and (form or "private" not in response.get("Cache-Control", ""))
+    )
+
+
+def kept(
+    names: Names, *, seconds: Callable[[], int], form: bool = False, address_only: bool = False
+) -> Callable[[View], View]:
+    """Keep the view's GET answers in the site's cache for `seconds()`, under the address, the
+    day, htmx or not, and the versions of the data `names(request, …)` gives. A page with a
+    `form` is kept with a placeholder for the CSRF token. A view that sets a cookie or answers
+    with anything but 200 is not kept (nor is anything personal: `names` then says None).
+
+    `address_only`: the page reads nothing from the query string, so `?utm_source=…` and
+    cache-busting parameters share one rendering; the set of such addresses is fixed, so each
+    process also keeps them in its memory and answers without asking Redis."""
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def cached(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            period = seconds()
+            shown = names(request, *args, **kwargs) if request.method in ("GET", "HEAD") else None
+            if period <= 0 or shown is None:
+                return view(request, *args, **kwargs)
+            key = _key(request, list(shown), address_only)
+            now = time.time()
+            if address_only and _memory.get(key, (0.0, None))[0] > now:
+                return _memory[key][1].response(request)
+            stored = caches["default"].get(key)
+            if not isinstance(stored, _Stored):
+                response = _render(view, request, form, *args, **kwargs)
+                if not _storable(response, form):
+                    if form and isinstance(response, HttpResponse):
+                        token = get_token(request).encode()
+                        response.content = response.content.replace(_PLACEHOLDER.encode(), token)
+                    return response
+                content = response.content
+                stored = _Stored(
+                    content,
+                    None if form else compress_string(content),
+                    tuple((h, response[h]) for h in _HEADERS_KEPT if response.has_header(h)),
+                    now,
+                )
+                caches["default"].set(key, stored, period)
+            if address_only:
+                _memory[key] = (stored.made + period, stored)
+            return stored.response(request)
+
+        return cached
+
+    return decorator
 
 
 def public_page(view: View) -> View:
@@ -75,50 +219,31 @@ def public_page(view: View) -> View:
             patch_cache_control(response, public=True, max_age=seconds)
         return response
 
-    if seconds <= 0:
-        return shareable
-
-    @functools.wraps(view)
-    def cached(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        # The language is in the address, so the address is the whole key.
-        key = "page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        stored = caches["default"].get(key)
-        if not isinstance(stored, _Stored):
-            response = view(request, *args, **kwargs)
-            if isinstance(response, SimpleTemplateResponse):
-                response.render()
-            if (
-                response.status_code != 200
-                or response.cookies
-                or response.has_header("Cache-Control")
-                or not isinstance(response, HttpResponse)
-            ):
-                return response  # anything personal or unusual is not shared
-            content = response.content
-            stored = _Stored(content, compress_string(content), response["Content-Type"])
-            caches["default"].set(key, stored, seconds)
-        return stored.response(request, seconds)
-
-    return cached
+    return kept(lambda *args, **kwargs: (), seconds=lambda: seconds, address_only=True)(shareable)
 
 
-def live_page(view: View) -> View:
+def live_page(names: Names) -> Callable[[View], View]:
     """A page the same for everyone that shows live numbers: a shared cache may serve it for
-    LIVE_PAGE_SECONDS, a browser asks again every time (and gets a 304 when nothing changed).
-    A view that already set Cache-Control (say, private for a personal answer) keeps it."""
+    LIVE_PAGE_SECONDS, a browser asks again every time (and gets a 304 when nothing changed),
+    and the site keeps its rendering under the versions of the data `names` gives (see the
+    module's notes). A view that already set Cache-Control (say, private for a personal answer)
+    keeps it."""
 
-    @functools.wraps(view)
-    def shareable(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = view(request, *args, **kwargs)
-        if not response.has_header("Cache-Control"):
-            patch_cache_control(
-                response, public=True, max_age=0, s_maxage=settings.LIVE_PAGE_SECONDS
-            )
-        # htmx asks for a part of the page at the same address.
-        patch_vary_headers(response, ["HX-Request"])
-        return response
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def shareable(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            response = view(request, *args, **kwargs)
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(
+                    response, public=True, max_age=0, s_maxage=settings.LIVE_PAGE_SECONDS
+                )
+            # htmx asks for a part of the page at the same address.
+            patch_vary_headers(response, ["HX-Request"])
+            return response
 
-    return shareable
+        return kept(names, seconds=lambda: settings.RENDER_CACHE_SECONDS)(shareable)
+
+    return decorator
 
 
 class GZipExceptSecretsMiddleware(GZipMiddleware):

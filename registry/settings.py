@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,19 @@ def env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {raw!r}") from None
+
+
+_RATE = re.compile(r"([1-9]\d*)/(\d*)([smhd])")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit such as 10/m, 5/h or 100/15m (per second, minute, hour or day)."""
+    raw = os.environ.get(name, default).strip()
+    if not _RATE.fullmatch(raw):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 10/m, 5/h or 100/15m (s, m, h or d), not {raw!r}"
+        )
+    return raw
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -187,6 +201,10 @@ CACHES = {
 # pages with live free places may be kept by a shared cache (s-maxage) only this briefly.
 PUBLIC_PAGE_SECONDS = env_int("PUBLIC_PAGE_SECONDS", 300)
 LIVE_PAGE_SECONDS = env_int("LIVE_PAGE_SECONDS", 10)
+# The site keeps its renderings of the pages with live places and of the checker's first page
+# in the cache above, renamed whenever their data change; this long at most, which bounds what
+# the passing of time changes (a time that has begun). 0 renders every request.
+RENDER_CACHE_SECONDS = env_int("RENDER_CACHE_SECONDS", 30)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -284,11 +302,11 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # The checker: every answer counts against a high ceiling per address (RATELIMIT_CHECKER);
 # completed checks count per browser and, generously, per address (a hall of students behind
 # one network takes hundreds of checks an hour).
-RATELIMIT_CHECKER = env_str("RATELIMIT_CHECKER", "6000/h")
-RATELIMIT_CHECKER_BROWSER = env_str("RATELIMIT_CHECKER_BROWSER", "20/h")
-RATELIMIT_CHECKER_ADDRESS = env_str("RATELIMIT_CHECKER_ADDRESS", "1000/h")
-RATELIMIT_BOOKING = env_str("RATELIMIT_BOOKING", "10/m")
-RATELIMIT_BOOKING_EMAIL = env_str("RATELIMIT_BOOKING_EMAIL", "5/h")
+RATELIMIT_CHECKER = env_rate("RATELIMIT_CHECKER", "6000/h")
+RATELIMIT_CHECKER_BROWSER = env_rate("RATELIMIT_CHECKER_BROWSER", "20/h")
+RATELIMIT_CHECKER_ADDRESS = env_rate("RATELIMIT_CHECKER_ADDRESS", "1000/h")
+RATELIMIT_BOOKING = env_rate("RATELIMIT_BOOKING", "10/m")
+RATELIMIT_BOOKING_EMAIL = env_rate("RATELIMIT_BOOKING_EMAIL", "5/h")
 
 # Celery: Redis as broker; periodic work is defined here, in code.
 # Celery spells a Unix socket (the demo's embedded Redis) differently from redis-py.

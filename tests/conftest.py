@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from registry.http_cache import memory_clear
+
 
 def pytest_configure(config: pytest.Config) -> None:
     vendor = connection.vendor
@@ -23,8 +25,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
-    """Rate-limit counters and the heartbeat live in Redis; each test starts without them."""
+    """Rate-limit counters, the heartbeat and kept pages live in Redis (pages also in each
+    process's memory); each test starts without them."""
     cache.clear()
+    memory_clear()
 
 
 from tests.mail import smtp  # noqa: E402, F401 - the real SMTP server fixture, for every test

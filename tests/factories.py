@@ -172,7 +172,7 @@ def appointment(slot_: Any, i: int = 1, **fields: Any) -> Any:
 
     from recruitment.models import Appointment, ConsentText, Slot
 
-    Slot.objects.filter(pk=slot_.pk).update(booked=slot_.booked + 1)
+    Slot.objects.filter(pk=slot_.pk).booked_add(1)
     slot_.booked += 1
     values = {
         "slot": slot_,

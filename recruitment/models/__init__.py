@@ -3,7 +3,7 @@ from recruitment.models.base import in_language
 from recruitment.models.content import Entry
 from recruitment.models.eligibility import AgePolicy, Condition, RulesVersion
 from recruitment.models.outbox import OutboxEmail
-from recruitment.models.people import ConsentText, normalize_email
+from recruitment.models.people import ConsentText, ConsentVia, normalize_email
 from recruitment.models.sites import Closure, OpeningPattern, Slot, TypingSite
 from recruitment.models.tokens import LinkToken
 from recruitment.models.waitlist import WaitlistEntry
@@ -14,6 +14,7 @@ __all__ = [
     "Closure",
     "Condition",
     "ConsentText",
+    "ConsentVia",
     "Entry",
     "LinkToken",
     "OpeningPattern",

@@ -26,12 +26,14 @@ class Appointment(Person):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.BOOKED
     )
-    email_normalized = models.CharField(max_length=254, editable=False)
+    email_normalized = models.CharField(_("email, normalised"), max_length=254, editable=False)
     # A random key sent with the form: the same form submitted twice makes one booking.
-    request_key = models.UUIDField(unique=True, editable=False)
+    request_key = models.UUIDField(_("form key"), unique=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     # Bumped on every change so calendar apps replace the event they imported.
-    calendar_sequence = models.PositiveSmallIntegerField(default=0, editable=False)
+    calendar_sequence = models.PositiveSmallIntegerField(
+        _("calendar version"), default=0, editable=False
+    )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("booked by staff"),

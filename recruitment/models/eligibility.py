@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from recruitment import eligibility
 from recruitment.models.base import in_language
+from registry.http_cache import versions_bump
 
 
 class AgePolicy(models.Model):
@@ -114,3 +117,9 @@ class RulesVersion(models.Model):
 
     def rules(self) -> eligibility.Rules:
         return eligibility.Rules.from_snapshot(self.number, self.snapshot)
+
+
+@receiver([post_save, post_delete], sender=RulesVersion)
+def _rules_changed(**kwargs: object) -> None:
+    """The checker's kept first page (registry.http_cache) asks the new questions."""
+    versions_bump("rules")

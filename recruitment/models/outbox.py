@@ -55,6 +55,7 @@ class OutboxEmail(models.Model):
     body_text = models.TextField(_("plain text, link removed"), blank=True)
     appointment = models.ForeignKey(
         "recruitment.Appointment",
+        verbose_name=_("appointment"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -62,6 +63,7 @@ class OutboxEmail(models.Model):
     )
     waitlist_entry = models.ForeignKey(
         "recruitment.WaitlistEntry",
+        verbose_name=_("waiting-list place"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -69,7 +71,9 @@ class OutboxEmail(models.Model):
     )
     # Keeps a message that must exist once (a reminder for one appointment) from being queued
     # twice.
-    dedupe_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    dedupe_key = models.CharField(
+        _("sent once under"), max_length=120, unique=True, null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

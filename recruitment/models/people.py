@@ -44,6 +44,13 @@ class ConsentText(models.Model):
         return in_language(self, "text")
 
 
+class ConsentVia(models.TextChoices):
+    """How the consent was given: proof of it is kept with the text's version and the time."""
+
+    WEB = "web", _("on the website, by the volunteer")
+    PHONE = "phone", _("by phone, read out and recorded by staff")
+
+
 class Person(models.Model):
     """Who a booking or a waiting-list place is for. The normalised email and phone are what
     "one active appointment per person" is judged by."""
@@ -55,6 +62,9 @@ class Person(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES)
     consent = models.ForeignKey(ConsentText, on_delete=models.PROTECT, verbose_name=_("consent"))
     consented_at = models.DateTimeField(_("consent given"), default=timezone.now)
+    consent_via = models.CharField(
+        _("consent given how"), max_length=8, choices=ConsentVia.choices, default=ConsentVia.WEB
+    )
     rules_version = models.PositiveIntegerField(_("eligibility rules version"))
     rules_checked_on = models.DateField(_("eligibility checked on"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)

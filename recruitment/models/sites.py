@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from recruitment.models.base import in_language
+from registry.http_cache import versions_bump
 
 
 def validate_time_zone(value: str) -> None:
@@ -90,7 +94,9 @@ class OpeningPattern(models.Model):
         SATURDAY = 5, _("Saturday")
         SUNDAY = 6, _("Sunday")
 
-    site = models.ForeignKey(TypingSite, on_delete=models.CASCADE, related_name="patterns")
+    site = models.ForeignKey(
+        TypingSite, on_delete=models.CASCADE, related_name="patterns", verbose_name=_("typing site")
+    )
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
     opens = models.TimeField(_("opens"))
     closes = models.TimeField(_("closes"))
@@ -114,7 +120,9 @@ class OpeningPattern(models.Model):
 class Closure(models.Model):
     """A day a site is closed (a holiday, a day off); no slots are offered that day."""
 
-    site = models.ForeignKey(TypingSite, on_delete=models.CASCADE, related_name="closures")
+    site = models.ForeignKey(
+        TypingSite, on_delete=models.CASCADE, related_name="closures", verbose_name=_("typing site")
+    )
     day = models.DateField(_("day"))
     reason_ru = models.CharField(_("reason (Russian)"), max_length=200, blank=True)
     reason_en = models.CharField(_("reason (English)"), max_length=200, blank=True)
@@ -138,6 +146,11 @@ class SlotQuerySet(models.QuerySet["Slot"]):
             starts_at__gt=now, closed=False, booked__lt=F("capacity"), site__active=True
         )
 
+    def booked_add(self, delta: int) -> None:
+        """Count `delta` more booked places (fewer when negative) in these slots."""
+        availability_changed(self.values_list("site_id", flat=True))
+        self.update(booked=F("booked") + delta)
+
     def at(self, site: TypingSite) -> SlotQuerySet:
         return self.filter(site=site)
 
@@ -145,7 +158,9 @@ class SlotQuerySet(models.QuerySet["Slot"]):
 class Slot(models.Model):
     """A time at a site with a number of places. Times are stored in UTC."""
 
-    site = models.ForeignKey(TypingSite, on_delete=models.CASCADE, related_name="slots")
+    site = models.ForeignKey(
+        TypingSite, on_delete=models.CASCADE, related_name="slots", verbose_name=_("typing site")
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     day = models.DateField(_("day at the site"), help_text=_("The date in the site's time zone."))
@@ -186,3 +201,22 @@ class Slot(models.Model):
     @property
     def local_end(self) -> dt.datetime:
         return self.ends_at.astimezone(self.site.zone)
+
+
+def availability_changed(site_ids: Iterable[int]) -> None:
+    """Pages that show these sites' days and free places are rendered anew (the site list and
+    each site's page, kept by registry.http_cache under these names)."""
+    slugs = TypingSite.objects.filter(pk__in=site_ids).values_list("slug", flat=True)
+    versions_bump("sites", *(f"site:{slug}" for slug in slugs))
+
+
+@receiver([post_save, post_delete], sender=TypingSite)
+def _site_changed(instance: TypingSite, **kwargs: object) -> None:
+    versions_bump("sites", f"site:{instance.slug}")
+
+
+@receiver([post_save, post_delete], sender=Slot)
+@receiver([post_save, post_delete], sender=Closure)
+@receiver([post_save, post_delete], sender=OpeningPattern)
+def _times_changed(instance: Slot | Closure | OpeningPattern, **kwargs: object) -> None:
+    availability_changed([instance.site_id])

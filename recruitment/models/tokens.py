@@ -34,12 +34,22 @@ class LinkToken(models.Model):
         OFFER = "offer", _("waiting-list offer")
 
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(_("link key, hashed"), max_length=64, unique=True, editable=False)
     appointment = models.ForeignKey(
-        Appointment, null=True, blank=True, on_delete=models.CASCADE, related_name="links"
+        Appointment,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links",
+        verbose_name=_("appointment"),
     )
     waitlist_entry = models.ForeignKey(
-        WaitlistEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="links"
+        WaitlistEntry,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links",
+        verbose_name=_("waiting-list place"),
     )
     created_at = models.DateTimeField(_("created"))
     expires_at = models.DateTimeField(_("expires"))

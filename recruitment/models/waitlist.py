@@ -21,18 +21,30 @@ class WaitlistEntry(Person):
         EXPIRED = "expired", _("offer expired")
         LEFT = "left", _("left the list")
 
-    site = models.ForeignKey(TypingSite, on_delete=models.CASCADE, related_name="waitlist")
+    site = models.ForeignKey(
+        TypingSite, on_delete=models.CASCADE, related_name="waitlist", verbose_name=_("typing site")
+    )
     day = models.DateField(_("day at the site"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
     )
-    email_normalized = models.CharField(max_length=254, editable=False)
+    email_normalized = models.CharField(_("email, normalised"), max_length=254, editable=False)
     offered_slot = models.ForeignKey(
-        Slot, null=True, blank=True, on_delete=models.SET_NULL, related_name="offers"
+        Slot,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="offers",
+        verbose_name=_("time offered"),
     )
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
     appointment = models.OneToOneField(
-        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Appointment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("appointment"),
     )
 
     class Meta:

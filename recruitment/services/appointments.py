@@ -18,7 +18,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 
 from recruitment import eligibility
 from recruitment.models import Appointment, OutboxEmail, RulesVersion, Slot
@@ -126,7 +126,7 @@ def _book(
         booked_by=booked_by,
     )
     if booked.appointment is not None:  # the place is counted under the same slot lock
-        Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
+        Slot.objects.filter(pk=slot.pk).booked_add(1)
     return booked
 
 
@@ -154,7 +154,7 @@ def appointment_cancel(*, appointment_id: int, now: dt.datetime) -> Appointment 
         appointment = _lock_appointment(appointment_id, [slot.pk for slot in day])
         if appointment is None:
             return None
-        Slot.objects.filter(pk=appointment.slot_id).update(booked=F("booked") - 1)
+        Slot.objects.filter(pk=appointment.slot_id).booked_add(-1)
         appointment.status = Appointment.Status.CANCELLED
         appointment.cancelled_at = now
         appointment.calendar_sequence += 1
@@ -198,8 +198,8 @@ def appointment_reschedule(
         if eligibility.judge_age(rules, appointment.born_on, new.day) is not None:
             raise NotEligibleOnThatDay
         old = slots[appointment.slot_id]
-        Slot.objects.filter(pk=old.pk).update(booked=F("booked") - 1)
-        Slot.objects.filter(pk=new.pk).update(booked=F("booked") + 1)
+        Slot.objects.filter(pk=old.pk).booked_add(-1)
+        Slot.objects.filter(pk=new.pk).booked_add(1)
         waitlist_offer(site_id=old.site_id, day=old.day, now=now)
         appointment.slot = new
         appointment.calendar_sequence += 1

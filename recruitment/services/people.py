@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from recruitment.models import ConsentText, normalize_email
+from recruitment.models import ConsentText, ConsentVia, normalize_email
 
 
 @dataclass(frozen=True)
@@ -19,9 +19,12 @@ class Details:
     born_on: dt.date
     language: str
     consent: ConsentText
+    consent_via: str = ConsentVia.WEB
 
     @classmethod
-    def from_form(cls, data: dict[str, Any], consent: ConsentText) -> Details:
+    def from_form(
+        cls, data: dict[str, Any], consent: ConsentText, *, via: str = ConsentVia.WEB
+    ) -> Details:
         return cls(
             name=data["name"].strip(),
             email=data["email"],
@@ -29,6 +32,7 @@ class Details:
             born_on=data["born"],
             language=data["language"],
             consent=consent,
+            consent_via=via,
         )
 
     @classmethod
@@ -41,6 +45,7 @@ class Details:
             born_on=person.born_on,
             language=person.language,
             consent=person.consent,
+            consent_via=person.consent_via,
         )
 
     def same_person(self) -> Q:
@@ -60,6 +65,7 @@ class Details:
             "language": self.language,
             "consent": self.consent,
             "consented_at": now,
+            "consent_via": self.consent_via,
             "rules_version": rules_version,
             "rules_checked_on": checked_on,
             "created_at": now,

@@ -114,10 +114,15 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def sites_listed(
-    *, now: dt.datetime, city: str = "", near: tuple[float, float] | None = None
+    *,
+    now: dt.datetime,
+    city: str = "",
+    near: tuple[float, float] | None = None,
+    from_day: dt.date | None = None,
 ) -> tuple[list[TypingSite], list[str]]:
-    """Active sites with their next free time (`next_free`), in one city or all, sorted by
-    distance from `near` (each then has `distance_km`) or by city and name; and every city."""
+    """Active sites with their next free time (`next_free`, from `from_day` on when given), in
+    one city or all, sorted by distance from `near` (each then has `distance_km`) or by city
+    and name; and every city."""
     active = TypingSite.objects.filter(active=True)
     # Every city by its name in this language (the other language's when it has none here);
     # only the chosen city's sites are read in full and looked up for their next free time.
@@ -131,6 +136,8 @@ def sites_listed(
         )
     # By day first: the (site, day) index then finds each site's first free time at once.
     next_free = Slot.objects.bookable(now).filter(site=OuterRef("pk")).order_by("day", "starts_at")
+    if from_day is not None:
+        next_free = next_free.filter(day__gte=from_day)
     shown: list[TypingSite] = list(
         active.annotate(next_free=Subquery(next_free.values("starts_at")[:1]))
     )

@@ -9,7 +9,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 
 from recruitment.models import LinkToken, OutboxEmail, Slot, TypingSite, WaitlistEntry
 from recruitment.services.appointments_create import (
@@ -111,7 +111,7 @@ def waitlist_offer(*, site_id: int, day: dt.date, now: dt.datetime) -> int:
                 entry.offered_slot = slot
                 entry.offer_expires_at = min(now + hold, slot.starts_at)
                 entry.save(update_fields=["status", "offered_slot", "offer_expires_at"])
-                Slot.objects.filter(pk=slot.pk).update(booked=F("booked") + 1)
+                Slot.objects.filter(pk=slot.pk).booked_add(1)
                 slot.booked += 1
                 outbox_enqueue(
                     kind="waitlist-offer",
@@ -163,7 +163,7 @@ def waitlist_accept(*, entry_id: int, now: dt.datetime) -> Booked | None:
         entry.appointment = booked.appointment
         entry.save(update_fields=["status", "appointment"])
         if booked.appointment is None:
-            Slot.objects.filter(pk=slot.pk).update(booked=F("booked") - 1)
+            Slot.objects.filter(pk=slot.pk).booked_add(-1)
             waitlist_offer(site_id=slot.site_id, day=slot.day, now=now)
         return booked
 
@@ -183,7 +183,7 @@ def waitlist_leave(*, entry_ids: list[int], now: dt.datetime) -> int:
         open_statuses = (WaitlistEntry.Status.WAITING, WaitlistEntry.Status.OFFERED)
         for entry in lock_rows(WaitlistEntry.objects.filter(status__in=open_statuses), entry_ids):
             if entry.status == WaitlistEntry.Status.OFFERED and entry.offered_slot_id in slot_ids:
-                Slot.objects.filter(pk=entry.offered_slot_id).update(booked=F("booked") - 1)
+                Slot.objects.filter(pk=entry.offered_slot_id).booked_add(-1)
                 days.add((entry.site_id, entry.day))
             elif entry.status == WaitlistEntry.Status.OFFERED:
                 continue  # offered a slot we did not lock (a new offer a moment ago): skip
@@ -209,7 +209,7 @@ def waitlist_expire(*, now: dt.datetime) -> int:
         for entry in lock_rows(due.filter(offered_slot_id__in=slot_ids), skip_locked=True):
             entry.status = WaitlistEntry.Status.EXPIRED
             entry.save(update_fields=["status"])
-            Slot.objects.filter(pk=entry.offered_slot_id or 0).update(booked=F("booked") - 1)
+            Slot.objects.filter(pk=entry.offered_slot_id or 0).booked_add(-1)
             days.add((entry.site_id, entry.day))
             expired += 1
         for site_id, day in sorted(days):

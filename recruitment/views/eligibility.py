@@ -28,6 +28,7 @@ from recruitment.services.eligibility import (
     proof_from_cookies,
 )
 from recruitment.views.base import HtmxHttpRequest, language
+from registry.http_cache import kept
 
 
 def _browser(group: str, request: HttpRequest) -> str:
@@ -72,7 +73,14 @@ def _checker_wait(request: HttpRequest) -> int:
     return max((max(1, wait) for wait in waits), default=0)
 
 
+def _checker_shows(request: HttpRequest) -> tuple[str, ...] | None:
+    """The first page of the check is the same for everyone without a proof (its token filled
+    in per visitor), until the rules change; someone with a proof may be asked fewer questions."""
+    return None if PROOF_COOKIE in request.COOKIES else ("rules",)
+
+
 @require_http_methods(["GET", "POST"])
+@kept(_checker_shows, seconds=lambda: settings.RENDER_CACHE_SECONDS, form=True)
 @never_cache
 def checker(request: HtmxHttpRequest) -> TemplateResponse:
     """The eligibility check. Answers live only in this request: never stored, never logged.

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from recruitment import eligibility
 from recruitment.forms import AssistedBookingForm
-from recruitment.models import Appointment, ConsentText, RulesVersion, Slot, TypingSite
+from recruitment.models import Appointment, ConsentText, ConsentVia, RulesVersion, Slot, TypingSite
 from recruitment.services.appointments import (
     CannotMark,
     NotEligibleOnThatDay,
@@ -128,7 +128,7 @@ def assisted_booking(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data
     slot = get_object_or_404(Slot.objects.select_related("site"), pk=data["slot"])
     proof = eligibility.Proof(version=rules.version, checked_on=now.date(), born_on=data["born"])
-    details = Details.from_form(data, consent)
+    details = Details.from_form(data, consent, via=ConsentVia.PHONE)
     try:
         booked = appointment_book(
             slot_id=slot.pk,

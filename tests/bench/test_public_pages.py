@@ -27,8 +27,9 @@ from django.test import Client
 from django.utils import timezone
 
 from recruitment.models import Entry, OpeningPattern
+from recruitment.services.eligibility import PROOF_COOKIE
 from recruitment.services.sites import slots_generate
-from tests.factories import reseed, typing_site
+from tests.factories import BORN, proof_for, reseed, typing_site
 from tests.gunicorn import gunicorn
 
 pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
@@ -74,13 +75,18 @@ def _sites(numbers: Iterable[int]) -> None:
     slots_generate(now=timezone.now())
 
 
-def _wrk(url: str) -> float:
+def _wrk(url: str, cookie: str = "") -> float:
     """Requests per second, 16 connections for SECONDS seconds, gzip accepted like a browser."""
     wrk = shutil.which("wrk")
     if wrk is None:
         pytest.skip("wrk is missing: `apt-get install wrk` (tests/provision.sh --bench does it)")
     out = subprocess.run(
-        [wrk, "-t2", "-c16", f"-d{SECONDS}s", "-H", "Accept-Encoding: gzip", url],
+        [
+            wrk,
+            *("-t2", "-c16", f"-d{SECONDS}s", "-H", "Accept-Encoding: gzip"),
+            *(("-H", f"Cookie: {cookie}") if cookie else ()),
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -92,12 +98,16 @@ def _wrk(url: str) -> float:
     return float(found.group(1))
 
 
-def _ratios(base_url: str, paths: Iterable[str]) -> tuple[float, dict[str, float]]:
+def _ratios(
+    base_url: str, paths: Iterable[str], cookie: str = ""
+) -> tuple[float, dict[str, float]]:
     for path in ("/bare/", *paths):  # warm each worker's templates and connections
         for _ in range(8):
-            urllib.request.urlopen(base_url + urllib.parse.quote(path, safe="/?=&"))
+            request = urllib.request.Request(base_url + urllib.parse.quote(path, safe="/?=&"))
+            request.add_header("Cookie", cookie)
+            urllib.request.urlopen(request)
     before = _wrk(base_url + "/bare/")
-    rates = {path: _wrk(base_url + urllib.parse.quote(path, safe="/?=&")) for path in paths}
+    rates = {path: _wrk(base_url + urllib.parse.quote(path, safe="/?=&"), cookie) for path in paths}
     bare = (before + _wrk(base_url + "/bare/")) / 2
     return bare, rates
 
@@ -122,6 +132,15 @@ def test_throughput_of_public_pages_relative_to_a_bare_view() -> None:
     with gunicorn(workers=4, threads=4, PUBLIC_PAGE_SECONDS="0", **SERVER) as server:
         bare, rates = _ratios(server.base_url, EDUCATION)
     _report("page cache off (PUBLIC_PAGE_SECONDS=0): every request rendered", bare, rates)
+    # Most visitors of the site pages have passed the check: their proof is read on every
+    # request (is it someone coming of age, with days of their own?).
+    proof = f"{PROOF_COOKIE}={proof_for(BORN)}"
+    with gunicorn(workers=4, threads=4, **SERVER) as server:
+        bare, rates = _ratios(server.base_url, _dynamic("lab-01")[1:], cookie=proof)
+    _report("a visitor who passed the check (a proof cookie)", bare, rates)
+    with gunicorn(workers=4, threads=4, RENDER_CACHE_SECONDS="0", **SERVER) as server:
+        bare, rates = _ratios(server.base_url, _dynamic("lab-01"))
+    _report("kept renderings off (RENDER_CACHE_SECONDS=0): every request rendered", bare, rates)
     _sites(range(3, 50))
     with gunicorn(workers=4, threads=4, **SERVER) as server:
         bare, rates = _ratios(server.base_url, _dynamic("lab-25"))

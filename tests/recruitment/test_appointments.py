@@ -98,6 +98,7 @@ def test_a_volunteer_books_and_only_the_rules_version_is_kept(volunteer, free_sl
     assert appointment.rules_version == RulesVersion.objects.current().number
     assert appointment.rules_checked_on == timezone.localdate()
     assert appointment.consent.version == 1
+    assert appointment.consent_via == "web"
     free_slot.refresh_from_db()
     assert free_slot.booked == 1
     email = OutboxEmail.objects.get()

@@ -168,6 +168,34 @@ def test_the_site_page_is_unchanged_for_everyone_else(client, slots) -> None:
     assert f"?day={BIRTHDAY - dt.timedelta(days=2):%Y-%m-%d}" in page
 
 
+def test_the_kept_site_page_and_a_young_visitors_own_never_cross(client, young, slots) -> None:
+    """The page everyone gets is kept by the site; a visitor coming of age gets their own,
+    whichever of them comes first."""
+    everyone = client.get("/en/typing-sites/test-lab/").content
+    assert b"You can book from" in young.get("/en/typing-sites/test-lab/").content
+    assert client.get("/en/typing-sites/test-lab/").content == everyone
+    again = Client()
+    again.cookies[PROOF_COOKIE] = proof_for(BORN)
+    assert book_url(slots[-1]) not in again.get("/en/typing-sites/test-lab/").content.decode()
+
+
+def test_the_site_list_gives_a_young_visitor_the_first_time_from_the_birthday(
+    client, young, slots
+) -> None:
+    def next_free(page: str) -> str:
+        return page.split("Next free time:", 1)[1].split("</strong>", 1)[0]
+
+    everyone = client.get("/en/typing-sites/").content.decode()
+    assert "You can book from" not in everyone
+    assert f"{(BIRTHDAY - dt.timedelta(days=2)).day} " in next_free(everyone)
+    response = young.get("/en/typing-sites/")
+    own = response.content.decode()
+    assert f"You can book from {long_date(BIRTHDAY)}, the day you turn 18." in own
+    assert f"{BIRTHDAY.day} " in next_free(own)
+    assert "no-store" in response["Cache-Control"]
+    assert client.get("/en/typing-sites/").content.decode() == everyone
+
+
 def test_a_time_the_day_before_the_18th_birthday_is_refused_with_the_date(young, slots) -> None:
     page = young.get(book_url(slots[-1])).content.decode()
     assert "Please choose a later day" in page

@@ -8,10 +8,14 @@ import gzip
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from recruitment.models import Condition, Slot
+from recruitment.services.eligibility import rules_publish
 from tests.factories import appointment as make_appointment
 from tests.factories import manage_token, typing_site
 from tests.factories import slot as make_slot
@@ -169,9 +173,6 @@ def test_a_place_taken_shows_at_once_on_the_site_page_and_the_list(client: Clien
 def test_holidays_on_a_site_page_cost_no_query_of_their_own(client: Client) -> None:
     """The kept day grid is named by its days, holidays included: naming them must not look
     each holiday's site up again."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from recruitment.models import Closure
 
     lab = typing_site()
@@ -186,3 +187,85 @@ def test_holidays_on_a_site_page_cost_no_query_of_their_own(client: Client) -> N
         html = client.get("/en/typing-sites/test-lab/").content.decode()
     assert html.count("closed") >= 3
     assert len(holidays) <= len(plain) + 1  # the closures themselves, in one query
+
+
+def test_a_site_page_is_kept_until_a_booking_or_a_staff_change_renames_it(client: Client) -> None:
+    lab = typing_site()
+    slot = make_slot(lab, timezone.now() + dt.timedelta(days=1), capacity=2)
+    url = "/en/typing-sites/test-lab/"
+    first = client.get(url).content
+    assert b"2 places" in first
+    # A change made behind the site's back (no code of the site does this) is not seen: the
+    # kept page answers, without asking the database anything.
+    Slot.objects.filter(pk=slot.pk).update(capacity=7)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).content == first
+    assert len(queries) == 0
+    make_appointment(slot)  # counts its place as booking does
+    assert b"6 places" in client.get(url).content
+    slot.refresh_from_db()
+    slot.capacity = 4
+    slot.save()  # as the admin does
+    assert b"3 places" in client.get(url).content
+
+
+def test_the_site_list_shows_a_site_closed_by_staff_at_once(client: Client) -> None:
+    lab = typing_site()
+    make_slot(lab, timezone.now() + dt.timedelta(days=1))
+    assert b"test-lab" in client.get("/en/typing-sites/").content
+    lab.active = False
+    lab.save()
+    assert b"test-lab" not in client.get("/en/typing-sites/").content
+    assert client.get("/en/typing-sites/test-lab/").status_code == 404
+
+
+def test_the_checker_is_rendered_once_and_each_visitor_gets_a_token_of_their_own() -> None:
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    one = first.get("/en/eligibility/")
+    with CaptureQueriesContext(connection) as queries:
+        two = second.get("/en/eligibility/")
+    assert len(queries) == 0, "the second visitor is answered from the kept page"
+    tokens = []
+    for client, page in ((first, one), (second, two)):
+        found = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+        assert len(found) == 1 and "csrftoken" in page.cookies
+        assert f'"X-CSRFToken": "{found[0]}"' in page.content.decode()
+        tokens.append(found[0])
+        posted = client.post("/en/eligibility/", {"step": "born", "csrfmiddlewaretoken": found[0]})
+        assert posted.status_code == 200, "each visitor's own token lets their answer through"
+    assert tokens[0] != tokens[1]
+    assert one.content.replace(tokens[0].encode(), b"") == two.content.replace(
+        tokens[1].encode(), b""
+    )
+    assert {"private", "no-store"} <= _cache_control(two)
+
+
+def test_the_kept_checker_asks_a_new_question_as_soon_as_the_rules_change(client: Client) -> None:
+    before = client.get("/en/eligibility/?js=0").content.decode()
+    Condition.objects.create(
+        key="tattoo",
+        question_en="Have you had a tattoo in the last four months?",
+        question_ru="Делали ли вы татуировку за последние четыре месяца?",
+        outcome="defer",
+        deferral_months=4,
+        order=999,
+    )
+    new = rules_publish()
+    after = client.get("/en/eligibility/?js=0").content.decode()
+    assert f'name="version" value="{new.number - 1}"' in before
+    assert f'name="version" value="{new.number}"' in after, "answers are judged by these rules"
+
+
+def test_tracking_parameters_do_not_make_the_home_page_render_again(client: Client) -> None:
+    rendered: list[str] = []
+
+    def count(sender, template, **kwargs) -> None:
+        if template.name == "recruitment/pages/home.html":
+            rendered.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        pages = {client.get(f"/ru/?utm_source=tv&n={n}").content for n in range(20)}
+    finally:
+        template_rendered.disconnect(count)
+    assert len(pages) == 1 and len(rendered) <= 1

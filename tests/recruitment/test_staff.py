@@ -44,7 +44,7 @@ def test_the_day_sheet_lists_the_days_appointments_in_time_order(staff_client, t
     html = staff_client.get(f"/en/staff/day-sheet/?site={site.slug}&day={day:%Y-%m-%d}").content
     html = html.decode()
     assert html.index(earlier.name) < html.index(later.name)
-    assert "Europe/Moscow" in html
+    assert "Times are local times at the site: Moscow time (UTC+3)." in html
 
 
 def test_marking_attended_is_one_click_and_works_with_htmx_and_without(staff_client, today_slots):
@@ -117,6 +117,9 @@ def test_a_coordinator_books_for_a_caller_with_the_same_rules_and_emails(staff_c
     assert b"Booked for Pyotr Ivanov" not in again.content
     appointment = Appointment.objects.get()
     assert appointment.booked_by.username == "coordinator"
+    # The proof of consent says how it was given: read out by phone, ticked by staff.
+    assert appointment.consent_via == "phone"
+    assert appointment.get_consent_via_display() == "by phone, read out and recorded by staff"
     assert OutboxEmail.objects.get().kind == "booking-confirmed"
     assert OutboxEmail.objects.get().language == "ru"
 

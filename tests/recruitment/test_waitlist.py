@@ -109,6 +109,11 @@ def test_accepting_the_offer_books_the_held_place(client, full_day, smtp):
     token = offer_token(smtp, entry)
     page = client.get(f"/en/waiting-list/offer/{token}/")
     assert b"A place is waiting for you" in page.content
+    # The hold's end is said in the site's zone by name, on the page and in the email.
+    assert b"(Moscow time (UTC+3))" in page.content
+    offer = smtp.inbox.to(entry.email)[-1]
+    plain = offer.get_body(("plain",)).get_content()
+    assert "(Moscow time (UTC+3))" in plain and "Europe/Moscow" not in plain
     assert Appointment.objects.filter(status="booked").count() == 0  # not without accepting
     done = client.post(f"/en/waiting-list/offer/{token}/", follow=True)
     assert b"Please check your email" in done.content

@@ -138,7 +138,18 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_a_bad_setting_stops_start_up_with_a_clear_message() -> None:
-    result = _manage("check", DEBUG="maybe")
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("RENDER_CACHE_SECONDS", "half a minute"),
+        ("RATELIMIT_BOOKING", "lots"),
+        ("RATELIMIT_CHECKER_BROWSER", "20/week"),
+        ("RATELIMIT_BOOKING_EMAIL", "0/h"),
+    ],
+)
+def test_a_bad_setting_stops_start_up_with_a_message_naming_it(name: str, value: str) -> None:
+    """Not a 500 on the first booking of the day: the process does not start."""
+    result = _manage("check", **{name: value})
     assert result.returncode != 0
-    assert "DEBUG must be" in result.stderr
+    assert f"{name} must be" in result.stderr
