@@ -101,6 +101,19 @@ def _version_key(name: str) -> str:
     return "version:" + name
 
 
+def versions_read(*names: str) -> tuple[str | None, ...]:
+    """The current versions of these data; one is named on first use. None while Redis is
+    away."""
+    cache = caches["default"]
+    found = cache.get_many([_version_key(n) for n in names])
+    for name in names:
+        key = _version_key(name)
+        if key not in found:
+            fresh = uuid.uuid4().hex
+            found[key] = fresh if cache.add(key, fresh, None) else cache.get(key)
+    return tuple(found.get(_version_key(n)) for n in names)
+
+
 def versions_bump(*names: str) -> None:
     """Name new versions of these data, at once and again when the current transaction
     commits: the first lets this request's own next read see the change, the second keeps a

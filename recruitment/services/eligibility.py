@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+import time
 from collections.abc import Mapping
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -14,6 +15,7 @@ from recruitment import eligibility
 from recruitment.eligibility import Outcome, Proof, Result, Rule, Rules, snapshot_of
 from recruitment.models import AgePolicy, Condition, RulesVersion
 from recruitment.services.sites import WINDOW_DAYS
+from registry.http_cache import versions_read
 from registry.locks import lock_rows
 
 PROOF_COOKIE = "eligibility_proof"
@@ -66,14 +68,30 @@ def proof_current(proof: eligibility.Proof, rules: eligibility.Rules) -> bool:
     return not questions_to_answer(proof, rules)
 
 
+# The current rules as pages read them to tell who comes of age, kept in this process: read
+# again when the rules' version changes (registry.http_cache) and at least this often.
+_RULES_KEPT_SECONDS = 30.0
+_rules_kept: tuple[str | None, float, eligibility.Rules] | None = None
+
+
+def _rules_for_pages() -> eligibility.Rules:
+    global _rules_kept
+    (version,) = versions_read("rules")
+    now = time.monotonic()
+    kept = _rules_kept
+    if kept is None or version is None or kept[0] != version or now - kept[1] > _RULES_KEPT_SECONDS:
+        kept = _rules_kept = (version, now, RulesVersion.objects.current().rules())
+    return kept[2]
+
+
 def proof_coming_of_age(*, proof: Proof | None, today: dt.date) -> eligibility.ComingOfAge | None:
     """When the holder of a proof, too young for a blood test `today`, reaches the minimum age
     of the current rules (the checker lets through those who do within the booking window);
-    None without a proof or when they are old enough."""
+    None without a proof or when they are old enough. For pages only: booking judges the age
+    again with the rules read afresh."""
     if proof is None:
         return None
-    rules = RulesVersion.objects.current().rules()
-    return eligibility.coming_of_age(rules, proof.born_on, today)
+    return eligibility.coming_of_age(_rules_for_pages(), proof.born_on, today)
 
 
 def _book_until(today: dt.date) -> dt.date:

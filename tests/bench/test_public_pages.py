@@ -29,6 +29,7 @@ from django.utils import timezone
 from recruitment.models import Entry, OpeningPattern
 from recruitment.services.eligibility import PROOF_COOKIE
 from recruitment.services.sites import slots_generate
+from registry.http_cache import memory_clear
 from tests.factories import BORN, proof_for, reseed, typing_site
 from tests.gunicorn import gunicorn
 
@@ -155,6 +156,7 @@ class QueryCounter(list[str]):
 
 def _queries(client: Client, path: str) -> int:
     cache.clear()  # count what rendering the page costs, not the page cache's answer
+    memory_clear()
     queries = QueryCounter()
     # A wrapper, not CaptureQueriesContext: a transactional test closes the connection after
     # each request, which empties the log CaptureQueriesContext reads.

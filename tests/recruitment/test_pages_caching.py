@@ -269,3 +269,26 @@ def test_tracking_parameters_do_not_make_the_home_page_render_again(client: Clie
     finally:
         template_rendered.disconnect(count)
     assert len(pages) == 1 and len(rendered) <= 1
+
+
+def test_a_higher_minimum_age_reaches_the_pages_kept_for_everyone_at_once(client: Client) -> None:
+    from recruitment.models import AgePolicy
+    from recruitment.services.eligibility import PROOF_COOKIE
+    from tests.factories import proof_for
+
+    lab = typing_site()
+    make_slot(lab, timezone.now() + dt.timedelta(days=2))
+    today = timezone.localdate()
+    born = today.replace(year=today.year - 18) - dt.timedelta(days=10)
+    visitor = Client()
+    visitor.cookies[PROOF_COOKIE] = proof_for(born)
+    url = "/en/typing-sites/test-lab/"
+    assert b"You can book from" not in visitor.get(url).content
+    policy = AgePolicy.get()
+    policy.min_age = 19
+    policy.save()
+    rules_publish()
+    page = visitor.get(url)
+    assert b"the day you turn 19" in page.content
+    assert "no-store" in page["Cache-Control"]
+    assert b"You can book from" not in client.get(url).content
