@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from recruitment.views import appointments, eligibility, pages, sites, staff, waitlist
 
@@ -30,4 +30,7 @@ urlpatterns = [
     path("booking/<str:token>/cancel/", appointments.manage_cancel, name="manage-cancel"),
     path("booking/<str:token>/change/", appointments.manage_change, name="manage-change"),
     path("booking/<str:token>/changed/", appointments.manage_changed, name="manage-changed"),
+    path("", include("recruitment.urls_drives")),
+    path("", include("recruitment.urls_organisers")),
+    path("", include("recruitment.urls_proposals")),
 ]

@@ -6,9 +6,9 @@ in a circle), only the model's own rows are locked (`of=("self",)`, never a join
 `lock_timeout` turns a stuck wait into an error instead of a hung request, and it refuses to run
 outside a transaction, where the lock would be released at once.
 
-The order between models is fixed as well: slots, then appointments, then waiting-list entries
-(and, later, drives before their sign-ups). A function that needs rows of several models locks
-them in that order.
+The order between models is fixed as well: slots, then appointments, then waiting-list entries;
+drives, then their time windows, then their sign-ups. A function that needs rows of several
+models locks them in that order.
 """
 
 from __future__ import annotations

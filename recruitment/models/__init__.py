@@ -1,6 +1,17 @@
 from recruitment.models.appointments import Appointment
 from recruitment.models.base import in_language
 from recruitment.models.content import Entry
+from recruitment.models.drives import (
+    CheckinAction,
+    Drive,
+    DriveExport,
+    DriveMessage,
+    DriveOrganiser,
+    DriveProposal,
+    DriveSignup,
+    DriveWindow,
+    Sample,
+)
 from recruitment.models.eligibility import AgePolicy, Condition, RulesVersion
 from recruitment.models.outbox import OutboxEmail
 from recruitment.models.people import ConsentText, ConsentVia, normalize_email
@@ -11,15 +22,24 @@ from recruitment.models.waitlist import WaitlistEntry
 __all__ = [
     "AgePolicy",
     "Appointment",
+    "CheckinAction",
     "Closure",
     "Condition",
     "ConsentText",
     "ConsentVia",
+    "Drive",
+    "DriveExport",
+    "DriveMessage",
+    "DriveOrganiser",
+    "DriveProposal",
+    "DriveSignup",
+    "DriveWindow",
     "Entry",
     "LinkToken",
     "OpeningPattern",
     "OutboxEmail",
     "RulesVersion",
+    "Sample",
     "Slot",
     "TypingSite",
     "WaitlistEntry",

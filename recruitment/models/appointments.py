@@ -34,6 +34,15 @@ class Appointment(Person):
     calendar_sequence = models.PositiveSmallIntegerField(
         _("calendar version"), default=0, editable=False
     )
+    # The drive or appeal this person joined through (its link, or its code typed at booking).
+    drive = models.ForeignKey(
+        "recruitment.Drive",
+        verbose_name=_("joined through drive or appeal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointments",
+    )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("booked by staff"),

@@ -38,6 +38,8 @@ class OutboxEmail(models.Model):
         NONE = "", _("no link")
         MANAGE = "manage", _("manage link")
         OFFER = "offer", _("offer link")
+        SIGNUP = "signup", _("drive sign-up link")
+        PASSWORD = "password", _("set-password link")
 
     class Calendar(models.TextChoices):
         NONE = "", _("no calendar file")
@@ -69,6 +71,41 @@ class OutboxEmail(models.Model):
         on_delete=models.SET_NULL,
         related_name="emails",
     )
+    drive_signup = models.ForeignKey(
+        "recruitment.DriveSignup",
+        verbose_name=_("drive sign-up"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+    drive = models.ForeignKey(
+        "recruitment.Drive",
+        verbose_name=_("drive"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+    proposal = models.ForeignKey(
+        "recruitment.DriveProposal",
+        verbose_name=_("drive proposal"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="emails",
+    )
+    # An organiser's own emails (a set-password link, an invitation).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Free text a message carries as it was written (an organiser's note to sign-ups).
+    note = models.TextField(_("note"), blank=True)
     # Keeps a message that must exist once (a reminder for one appointment) from being queued
     # twice.
     dedupe_key = models.CharField(

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from recruitment.models.appointments import Appointment
+from recruitment.models.drives import DriveSignup
 from recruitment.models.waitlist import WaitlistEntry
 from recruitment.tokens import token_hash, token_new
 
@@ -32,6 +33,7 @@ class LinkToken(models.Model):
     class Purpose(models.TextChoices):
         MANAGE = "manage", _("manage an appointment")
         OFFER = "offer", _("waiting-list offer")
+        SIGNUP = "signup", _("manage a drive sign-up")
 
     purpose = models.CharField(_("purpose"), max_length=10, choices=Purpose.choices)
     token_hash = models.CharField(_("link key, hashed"), max_length=64, unique=True, editable=False)
@@ -51,6 +53,14 @@ class LinkToken(models.Model):
         related_name="links",
         verbose_name=_("waiting-list place"),
     )
+    drive_signup = models.ForeignKey(
+        DriveSignup,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="links",
+        verbose_name=_("drive sign-up"),
+    )
     created_at = models.DateTimeField(_("created"))
     expires_at = models.DateTimeField(_("expires"))
 
@@ -62,10 +72,26 @@ class LinkToken(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(purpose="manage", appointment__isnull=False, waitlist_entry__isnull=True)
-                    | Q(purpose="offer", appointment__isnull=True, waitlist_entry__isnull=False)
+                    Q(
+                        purpose="manage",
+                        appointment__isnull=False,
+                        waitlist_entry__isnull=True,
+                        drive_signup__isnull=True,
+                    )
+                    | Q(
+                        purpose="offer",
+                        appointment__isnull=True,
+                        waitlist_entry__isnull=False,
+                        drive_signup__isnull=True,
+                    )
+                    | Q(
+                        purpose="signup",
+                        appointment__isnull=True,
+                        waitlist_entry__isnull=True,
+                        drive_signup__isnull=False,
+                    )
                 ),
-                name="link_token_names_what_it_opens",
+                name="link_token_opens_one_thing",
             )
         ]
 
@@ -79,6 +105,7 @@ class LinkToken(models.Model):
         now: dt.datetime,
         appointment: Appointment | None = None,
         waitlist_entry: WaitlistEntry | None = None,
+        drive_signup: DriveSignup | None = None,
     ) -> str:
         """A new working token for an appointment's manage link or an entry's offer; only its
         hash is saved. Returns the token, to be put in one email and nowhere else."""
@@ -99,6 +126,15 @@ class LinkToken(models.Model):
                 created_at=now,
                 expires_at=waitlist_entry.offer_expires_at or now,
             )
+        elif drive_signup is not None:
+            ends = drive_signup.drive.ends_at or now
+            cls.objects.create(
+                purpose=cls.Purpose.SIGNUP,
+                token_hash=hashed,
+                drive_signup=drive_signup,
+                created_at=now,
+                expires_at=max(ends, now) + dt.timedelta(days=1),
+            )
         else:
-            raise ValueError("a link opens an appointment or an offer")
+            raise ValueError("a link opens an appointment, an offer or a drive sign-up")
         return token

@@ -24,6 +24,7 @@ from typing import Any
 
 from celery import current_app
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
@@ -31,9 +32,19 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from recruitment.calendar import ics_bytes
-from recruitment.models import Appointment, LinkToken, OutboxEmail, WaitlistEntry
+from recruitment.models import (
+    Appointment,
+    Drive,
+    DriveProposal,
+    DriveSignup,
+    LinkToken,
+    OutboxEmail,
+    WaitlistEntry,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +61,11 @@ def outbox_enqueue(
     language: str,
     appointment: Appointment | None = None,
     waitlist_entry: WaitlistEntry | None = None,
+    drive_signup: DriveSignup | None = None,
+    drive: Drive | None = None,
+    user: Any = None,
+    proposal: DriveProposal | None = None,
+    note: str = "",
     link: str = OutboxEmail.Link.NONE,
     calendar: str = OutboxEmail.Calendar.NONE,
     dedupe_key: str | None = None,
@@ -65,6 +81,11 @@ def outbox_enqueue(
         language=language,
         appointment=appointment,
         waitlist_entry=waitlist_entry,
+        drive_signup=drive_signup,
+        drive=drive or (drive_signup.drive if drive_signup is not None else None),
+        user=user,
+        proposal=proposal,
+        note=note,
         link=link,
         calendar=calendar,
         dedupe_key=dedupe_key,
@@ -130,6 +151,14 @@ def outbox_render(email: OutboxEmail, now: dt.datetime) -> tuple[EmailMultiAlter
         context.update(appointment=appointment, slot=appointment.slot, site=appointment.slot.site)
     if entry is not None:
         context.update(entry=entry, slot=entry.offered_slot, site=entry.site)
+    signup = email.drive_signup
+    context.update(
+        signup=signup,
+        drive=email.drive,
+        user=email.user,
+        proposal=email.proposal,
+        note=email.note,
+    )
     token = ""
     with translation.override(email.language):
         if email.link == OutboxEmail.Link.MANAGE:
@@ -142,6 +171,21 @@ def outbox_render(email: OutboxEmail, now: dt.datetime) -> tuple[EmailMultiAlter
                 raise NoLongerNeeded
             token = LinkToken.mint(now=now, waitlist_entry=entry)
             context["offer_url"] = reverse("offer", kwargs={"token": token})
+        elif email.link == OutboxEmail.Link.SIGNUP:
+            if signup is None or not signup.manageable(now):
+                raise NoLongerNeeded
+            token = LinkToken.mint(now=now, drive_signup=signup)
+            context["manage_url"] = reverse("drive-signup-manage", kwargs={"token": token})
+        elif email.link == OutboxEmail.Link.PASSWORD:
+            user = email.user
+            if user is None or not user.is_active:
+                raise NoLongerNeeded
+            # Django's own one-time token: it stops working once the password is set.
+            token = default_token_generator.make_token(user)
+            uid = urlsafe_base64_encode(force_bytes(user.pk))
+            context["password_url"] = reverse(
+                "organiser-password", kwargs={"uidb64": uid, "token": token}
+            )
         subject = " ".join(render_to_string(f"emails/{email.kind}-subject.txt", context).split())
         text = _plain(f"emails/{email.kind}-body.txt", context)
         html = render_to_string(f"emails/{email.kind}-body.html", context)
@@ -149,9 +193,10 @@ def outbox_render(email: OutboxEmail, now: dt.datetime) -> tuple[EmailMultiAlter
         subject=subject, body=text, to=[email.to], headers={"Message-ID": email.message_id}
     )
     message.attach_alternative(html, "text/html")
-    if email.calendar and appointment is not None:
+    booked = appointment or signup
+    if email.calendar and booked is not None:
         cancelled = email.calendar == OutboxEmail.Calendar.CANCELLED
-        event = appointment.calendar_event(cancelled=cancelled)
+        event = booked.calendar_event(cancelled=cancelled)
         name = "cancelled.ics" if cancelled else "appointment.ics"
         message.attach(name, ics_bytes(event, now=now).decode(), "text/calendar")
     return message, token
@@ -162,8 +207,16 @@ def outbox_send(*, email_id: int, now: dt.datetime, connection: Any = None) -> s
     if not _claim(email_id, now):
         return "skipped"
     email = OutboxEmail.objects.select_related(
-        "appointment__slot__site", "waitlist_entry__offered_slot__site", "waitlist_entry__site"
+        "appointment__slot__site",
+        "waitlist_entry__offered_slot__site",
+        "waitlist_entry__site",
+        "drive_signup__window",
+        "drive__partner",
+        "user",
+        "proposal",
     ).get(pk=email_id)
+    if email.drive_signup is not None and email.drive is not None:
+        email.drive_signup.drive = email.drive
     try:
         message, token = outbox_render(email, now)
     except NoLongerNeeded:

@@ -1,0 +1,5 @@
+"""URLs of the organisers pages (included by recruitment/urls.py)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
