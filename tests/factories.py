@@ -294,3 +294,108 @@ def booking_form(**changes: Any) -> dict[str, Any]:
         "request_key": str(uuid.uuid4()),
         **changes,
     }
+
+
+def drive(
+    code: str = "TEST42",
+    *,
+    days: int = 10,
+    capacity: int = 50,
+    partner: Any = None,
+    status: str = "published",
+    **fields: Any,
+) -> Any:
+    """A published drive `days` from now, 10:00–16:00 Moscow time, at a university."""
+    import datetime as dt
+    import zoneinfo
+
+    from django.utils import timezone
+
+    from recruitment.models import Drive
+
+    zone = zoneinfo.ZoneInfo(fields.get("time_zone", "Europe/Moscow"))
+    day = timezone.now().astimezone(zone).date() + dt.timedelta(days=days)
+    values = {
+        "code": code,
+        "status": status,
+        "language": "ru",
+        "title_ru": "День донора в университете",
+        "title_en": "Donor day at the university",
+        "description_ru": "Приходите сдать пробирку крови.",
+        "description_en": "Come and give a small blood sample.",
+        "venue_ru": "Главный корпус, ул. Университетская, 1",
+        "venue_en": "Main building, 1 Universitetskaya St",
+        "city_ru": "Москва",
+        "city_en": "Moscow",
+        "starts_at": dt.datetime.combine(day, dt.time(10), tzinfo=zone),
+        "ends_at": dt.datetime.combine(day, dt.time(16), tzinfo=zone),
+        "capacity": capacity,
+        "target": capacity,
+        "partner": partner if partner is not None else typing_site(slug=f"partner-{code.lower()}"),
+        **fields,
+    }
+    return Drive.objects.create(**values)
+
+
+def drive_window(drive_: Any, hour: int, capacity: int = 10, minutes: int = 60) -> Any:
+    """A window of the drive's day from `hour`:00 local time."""
+    import datetime as dt
+
+    from recruitment.models import DriveWindow
+
+    starts = dt.datetime.combine(drive_.day, dt.time(hour), tzinfo=drive_.zone)
+    return DriveWindow.objects.create(
+        drive=drive_,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(minutes=minutes),
+        capacity=capacity,
+    )
+
+
+def organiser(drive_: Any = None, username: str = "organiser@example.org", **fields: Any) -> Any:
+    """An organiser account with a password ("organiser-pass-2026"), of `drive_` when given."""
+    from recruitment.models import DriveOrganiser
+    from recruitment.services.organisers import organiser_account
+
+    user, _created = organiser_account(username, fields.pop("name", "Olga Organiser"))
+    user.set_password("organiser-pass-2026")
+    user.save()
+    if drive_ is not None:
+        DriveOrganiser.objects.get_or_create(drive=drive_, user=user)
+    return user
+
+
+def drive_signup(drive_: Any, i: int = 1, *, window: Any = None, **fields: Any) -> Any:
+    """Someone signed up for the drive through the service (places counted, email queued)."""
+    import uuid
+
+    from django.utils import timezone
+
+    from recruitment.services.drives import signup_create
+
+    details = person_details(
+        i, name=f"Signed Up {i}", email=f"s{i}@example.org", phone=f"+7912444{i:04d}", **fields
+    )
+    done = signup_create(
+        drive_id=drive_.pk,
+        details=details,
+        proof=_proof_passed(details.born_on),
+        request_key=uuid.uuid4(),
+        now=timezone.now(),
+        window_id=window.pk if window is not None else None,
+    )
+    assert done.signup is not None
+    return done.signup
+
+
+def _proof_passed(born: Any) -> Any:
+    from django.utils import timezone
+
+    from recruitment import eligibility
+    from recruitment.models import RulesVersion
+
+    return eligibility.Proof(
+        version=RulesVersion.objects.current().number,
+        checked_on=timezone.localdate(),
+        born_on=born,
+    )
