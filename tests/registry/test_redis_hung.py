@@ -66,7 +66,10 @@ def _use_broker(url: str) -> None:
 def silent_redis(settings) -> Iterator[SilentRedis]:
     silent = SilentRedis()
     settings.REDIS_URL = silent.url
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": silent.url}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "LOCATION": silent.url},
+    }
     original = app.conf.broker_url
     _use_broker(silent.url)
     yield silent
@@ -118,4 +121,23 @@ def test_queueing_a_task_gives_up_within_the_budget(silent_redis: SilentRedis) -
     publisher.join(timeout=4 * BUDGET)
     took = time.monotonic() - started
     assert outcome == {"queued": False}, f"still publishing after {took:.1f} s"
+    assert took < BUDGET
+
+
+def test_the_pages_the_site_keeps_in_redis_answer_within_the_budget(
+    silent_redis: SilentRedis,
+) -> None:
+    """The site list, a site page, the checker's first page and the home page are kept in
+    Redis: with Redis silent they are rendered instead, after one timeout at most."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import slot, typing_site
+
+    slot(typing_site(), timezone.now() + dt.timedelta(days=1))
+    client = Client()
+    paths = ["/ru/typing-sites/", "/ru/typing-sites/test-lab/", "/ru/eligibility/", "/ru/"]
+    responses, took = _timed(lambda: [client.get(path) for path in paths])
+    assert [r.status_code for r in responses] == [200, 200, 200, 200]
     assert took < BUDGET
