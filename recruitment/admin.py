@@ -12,6 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from recruitment import admin_drives  # noqa: F401 - registers the drives' admin pages
+from recruitment.admin_base import PERSON_FIELDS, ViewOnly, report
 from recruitment.models import (
     AgePolicy,
     Appointment,
@@ -45,16 +47,6 @@ class SiteFilter(admin.RelatedFieldListFilter):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.title = _("site")
-
-
-class ViewOnly(admin.ModelAdmin):
-    """Rows whose statuses and counters only services change: the change form shows them and
-    saves nothing (a POST is refused), and the list's actions call the services. Saving the
-    form would also write back every column as it was read, undoing a change a service made a
-    moment before."""
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return obj is None and super().has_change_permission(request)
 
 
 class PublishesRules(admin.ModelAdmin):
@@ -331,14 +323,6 @@ class SlotAdmin(admin.ModelAdmin):
         return obj.free
 
 
-def _report(
-    model_admin: admin.ModelAdmin, request: HttpRequest, done: str, refused: str | None
-) -> None:
-    model_admin.message_user(request, done)
-    if refused:
-        model_admin.message_user(request, refused, messages.WARNING)
-
-
 def _mark_each(queryset: QuerySet[Appointment], status: str) -> tuple[int, int]:
     """Mark each row through `appointment_mark`: (how many changed, how many it refused).
     Rows that already have this status count as neither."""
@@ -376,23 +360,7 @@ class AppointmentAdmin(ViewOnly):
     ]
     search_fields = ["name", "email", "phone"]
     list_select_related = ["slot__site"]
-    readonly_fields = [
-        "slot",
-        "status",
-        "name",
-        "email",
-        "phone",
-        "born_on",
-        "language",
-        "consent",
-        "consented_at",
-        "consent_via",
-        "rules_version",
-        "rules_checked_on",
-        "created_at",
-        "cancelled_at",
-        "booked_by",
-    ]
+    readonly_fields = ["slot", "status", *PERSON_FIELDS, "cancelled_at", "booked_by", "drive"]
     fields = tuple(readonly_fields)
     actions = ["cancel", "mark_attended", "mark_no_show", "mark_undo"]
 
@@ -408,7 +376,7 @@ class AppointmentAdmin(ViewOnly):
         ids = list(queryset.values_list("pk", flat=True))
         cancelled = sum(appointment_cancel(appointment_id=pk, now=now) is not None for pk in ids)
         left = len(ids) - cancelled
-        _report(
+        report(
             self,
             request,
             ngettext(
@@ -433,7 +401,7 @@ class AppointmentAdmin(ViewOnly):
             "%(count)d appointments marked as attended.",
             marked,
         )
-        _report(self, request, done % {"count": marked}, _not_marked(refused))
+        report(self, request, done % {"count": marked}, _not_marked(refused))
 
     @admin.action(description=_("Mark as did not come"), permissions=["change"])
     def mark_no_show(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
@@ -443,7 +411,7 @@ class AppointmentAdmin(ViewOnly):
             "%(count)d appointments marked as did not come.",
             marked,
         )
-        _report(self, request, done % {"count": marked}, _not_marked(refused))
+        report(self, request, done % {"count": marked}, _not_marked(refused))
 
     @admin.action(description=_("Undo the mark (on the appointment's day)"), permissions=["change"])
     def mark_undo(self, request: HttpRequest, queryset: QuerySet[Appointment]) -> None:
@@ -456,7 +424,7 @@ class AppointmentAdmin(ViewOnly):
             "day only, and not for someone who has booked again since.",
             refused,
         )
-        _report(
+        report(
             self, request, done % {"count": undone}, why % {"count": refused} if refused else None
         )
 
@@ -493,17 +461,7 @@ class WaitlistEntryAdmin(ViewOnly):
         "offered_slot",
         "offer_expires_at",
         "appointment",
-        "name",
-        "email",
-        "phone",
-        "born_on",
-        "language",
-        "consent",
-        "consented_at",
-        "consent_via",
-        "rules_version",
-        "rules_checked_on",
-        "created_at",
+        *PERSON_FIELDS,
     ]
     fields = tuple(readonly_fields)
     actions = ["leave"]
@@ -528,7 +486,7 @@ class WaitlistEntryAdmin(ViewOnly):
         ids = list(queryset.values_list("pk", flat=True))
         left = waitlist_leave(entry_ids=ids, now=timezone.now())
         rest = len(ids) - left
-        _report(
+        report(
             self,
             request,
             ngettext(

@@ -13,6 +13,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from recruitment.eligibility import Rules, born_is_plausible
+from recruitment.models import Drive
+from recruitment.models.drives import drive_code_clean
 
 YES, NO = "yes", "no"
 
@@ -262,12 +264,44 @@ class DetailsForm(forms.Form):
         label=_("I agree to the processing of my personal data as described above."),
         error_messages={"required": _("Please give your consent so that we can book the test.")},
     )
+    # The drive or appeal that sent the volunteer, so its organisers learn what their work
+    # brought. Cleaned to the Drive itself (or None); anything but letters and digits is
+    # dropped on the way, invisible characters included.
+    drive_code = forms.CharField(
+        label=_("Drive code (if you have one)"),
+        help_text=_(
+            "If a drive or an appeal brought you here, type the code from its poster or message."
+        ),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        error_messages={
+            "max_length": _("A drive code is six letters and digits. Please check it."),
+        },
+    )
     request_key = forms.UUIDField(widget=forms.HiddenInput)
     website = forms.CharField(required=False, label=_("Leave this field empty"))
 
     def __init__(self, *args: Any, born_on: dt.date | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.born_on = born_on  # None when staff book for a caller: nothing to compare with
+
+    def clean_drive_code(self) -> Drive | None:
+        """The drive whose code was typed. Any code that opens no drive page gets the same
+        answer, so the field tells nothing about drives beyond a correct code."""
+        code = drive_code_clean(self.cleaned_data.get("drive_code") or "")
+        if not code:
+            return None
+        drive = Drive.objects.public().filter(code=code).first()
+        if drive is None:
+            raise forms.ValidationError(
+                _(
+                    "We could not find a drive with this code. Please check it against the "
+                    "poster or the message, or leave this field empty."
+                ),
+                code="unknown_drive",
+            )
+        return drive
 
     def clean_phone(self) -> str:
         raw = self.cleaned_data["phone"]

@@ -55,7 +55,9 @@ def locked_out(
     """What a locked-out sign-in gets instead (settings.AXES_LOCKOUT_CALLABLE), in the
     language of the page it came from."""
     minutes = math.ceil(settings.AXES_COOLOFF_TIME.total_seconds() / 60)
-    context = {"minutes": minutes}
+    match = request.resolver_match
+    organiser = match is not None and (match.url_name or "").startswith("organiser-")
+    context = {"minutes": minutes, "organiser": organiser}
     return render(request, "registry/locked_out.html", context, status=429)
 
 

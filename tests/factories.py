@@ -61,6 +61,10 @@ def coordinator_group() -> Any:
 
         migration = importlib.import_module("recruitment.migrations.0008_coordinator_group")
         migration.coordinator_group_create(apps, None)
+        drives = importlib.import_module(
+            "recruitment.migrations.0013_coordinator_drive_permissions"
+        )
+        drives.coordinator_drives_allow(apps, None)
         group = Group.objects.get(name="coordinator")
     return group
 
@@ -143,6 +147,7 @@ def reseed() -> None:
         ("0003_seed_entries", "seed_entries"),
         ("0005_seed_consent", "seed_consent"),
         ("0008_coordinator_group", "coordinator_group_create"),
+        ("0013_coordinator_drive_permissions", "coordinator_drives_allow"),
     ):
         module = importlib.import_module(f"recruitment.migrations.{name}")
         getattr(module, function)(apps, None)
@@ -398,4 +403,61 @@ def _proof_passed(born: Any) -> Any:
         version=RulesVersion.objects.current().number,
         checked_on=timezone.localdate(),
         born_on=born,
+    )
+
+
+FIRST_NAMES = [
+    "Anna",
+    "Boris",
+    "Daria",
+    "Egor",
+    "Irina",
+    "Kirill",
+    "Maria",
+    "Oleg",
+    "Polina",
+    "Yuri",
+]
+LAST_NAMES = [
+    "Ivanova",
+    "Petrov",
+    "Smirnova",
+    "Kuznetsov",
+    "Popova",
+    "Sokolov",
+    "Lebedeva",
+    "Kozlov",
+]
+
+
+def drive_crowd(drive_: Any, people: int, *, checked_in_every: int = 0) -> None:
+    """`people` sign-ups written at once (for benchmarks: no emails, counters not kept);
+    every `checked_in_every`-th one already checked in."""
+    import datetime as dt
+    import uuid
+
+    from django.utils import timezone
+
+    from recruitment.models import ConsentText, DriveSignup
+
+    consent = ConsentText.objects.current()
+    now = timezone.now()
+    first, last = FIRST_NAMES, LAST_NAMES
+    DriveSignup.objects.bulk_create(
+        DriveSignup(
+            drive=drive_,
+            name=f"{first[i % len(first)]} {last[(i // len(first)) % len(last)]} {i}",
+            email=f"person{i}@example.org",
+            email_normalized=f"person{i}@example.org",
+            phone=f"+7912{i:07d}",
+            born_on=dt.date(1990, 1, 1),
+            language="ru",
+            consent=consent,
+            consented_at=now,
+            rules_version=1,
+            rules_checked_on=now.date(),
+            request_key=uuid.uuid4(),
+            status="checked_in" if checked_in_every and i % checked_in_every == 0 else "signed_up",
+        )
+        for i in range(people)
     )

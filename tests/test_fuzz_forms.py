@@ -29,7 +29,15 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase, from_form
 
 from recruitment.forms import DetailsForm
-from recruitment.models import Appointment, OutboxEmail, RulesVersion, Slot, WaitlistEntry
+from recruitment.models import (
+    Appointment,
+    DriveProposal,
+    DriveSignup,
+    OutboxEmail,
+    RulesVersion,
+    Slot,
+    WaitlistEntry,
+)
 from recruitment.services.eligibility import PROOF_COOKIE
 from tests import factories
 
@@ -330,11 +338,13 @@ def clean_person(row: Any) -> bool:
     )
 
 
-def counts() -> tuple[int, int, int]:
+def counts() -> tuple[int, ...]:
     return (
         Appointment.objects.count(),
         WaitlistEntry.objects.count(),
         OutboxEmail.objects.count(),
+        DriveSignup.objects.count(),
+        DriveProposal.objects.count(),
     )
 
 
@@ -399,6 +409,7 @@ class PublicFormsTakeAnyInput(TestCase):
         cls.offer = factories.offer_token(waiting)
         cls.staff = factories.coordinator()
         cls.rules = RulesVersion.objects.current().rules()
+        cls.drive = factories.drive(capacity=50)
 
     def volunteer(self) -> Client:
         client = Client(raise_request_exception=False)
@@ -416,7 +427,8 @@ class PublicFormsTakeAnyInput(TestCase):
             assert counts() == before, why
         if why and response.status_code == 200 and not bot:
             assert shows_an_error(response), why
-        for row in [*Appointment.objects.all(), *WaitlistEntry.objects.all()]:
+        rows = [*Appointment.objects.all(), *WaitlistEntry.objects.all()]
+        for row in [*rows, *DriveSignup.objects.all(), *DriveProposal.objects.all()]:
             assert clean_person(row), (row.name, row.email, row.phone)
 
     @fuzz(100)
@@ -452,6 +464,54 @@ class PublicFormsTakeAnyInput(TestCase):
         response = sent(client, "POST", path, data)
         assert "login" not in response.get("Location", "")  # the form itself was reached
         self.judge_details(response, data, before, staff=True)
+
+    @fuzz(80)
+    @given(data=details_input())
+    def test_the_drive_signup_form(self, data: Data) -> None:
+        before = counts()
+        response = sent(self.volunteer(), "POST", f"/en/drives/{self.drive.code}/sign-up/", data)
+        self.judge_details(response, data, before)
+
+    @fuzz(60)
+    @given(
+        data=mutated(
+            {
+                "name": "Irina Petrova",
+                "organisation": "Student union",
+                "email": "irina@example.org",
+                "phone": "+7 912 345-67-89",
+                "kind": "venue",
+                "proposed_on": (timezone.localdate() + dt.timedelta(days=40)).isoformat(),
+                "place": "Main building",
+                "city": "Moscow",
+                "expected_people": "60",
+                "message": "",
+                "language": "ru",
+                "consent": "on",
+                "website": "",
+            },
+            {
+                **{k: DETAILS_JUNK[k] for k in ("name", "email", "phone", "language", "consent")},
+                "organisation": junk(names()),
+                "kind": junk(st.sampled_from(["venue", "appeal", "VENUE", ""])),
+                "proposed_on": junk(borns()),
+                "place": junk(names()),
+                "city": junk(names()),
+                "expected_people": junk(st.sampled_from(["0", "-1", "1e9", "99999999999"])),
+                "partner": junk(st.sampled_from(["0", "-1", "abc"])),
+                "message": junk(),
+                "website": junk(),
+            },
+        )
+    )
+    def test_the_host_a_drive_form(self, data: Data) -> None:
+        before = counts()
+        response = sent(Client(raise_request_exception=False), "POST", "/en/host-a-drive/", data)
+        no_5xx(response)
+        if (last(data, "website") or "").strip():
+            assert counts() == before  # a bot's proposal is never kept
+        for row in DriveProposal.objects.all():
+            assert clean_person(row), (row.name, row.email, row.phone)
 
     @fuzz(100)
     @given(
@@ -524,9 +584,11 @@ class PublicFormsTakeAnyInput(TestCase):
 
     @fuzz(80)
     @given(
-        page=st.sampled_from(["sites", "site", "waitlist", "booked", "cancelled"]),
+        page=st.sampled_from(
+            ["sites", "site", "waitlist", "booked", "cancelled", "drives", "drive"]
+        ),
         query=st.dictionaries(
-            st.one_of(st.sampled_from(["city", "lat", "lon", "day", "site"]), texts()),
+            st.one_of(st.sampled_from(["city", "lat", "lon", "day", "site", "code"]), texts()),
             values(),
             max_size=4,
         ),
@@ -541,6 +603,8 @@ class PublicFormsTakeAnyInput(TestCase):
             "waitlist": f"/en/typing-sites/{self.site.slug}/waiting-list/",
             "booked": f"/en/typing-sites/{self.site.slug}/booked/",
             "cancelled": "/en/booking/cancelled/",
+            "drives": "/en/drives/",
+            "drive": f"/en/drives/{self.drive.code}/",
         }[page]
         response = sent(self.volunteer(), "GET", path, query, **_htmx(htmx))
         no_5xx(response)
@@ -591,7 +655,7 @@ def test_a_body_django_cannot_read_gets_no_5xx_and_books_nothing(
     path = f"/en/typing-sites/{bookable.site.slug}/book/{bookable.pk}/"
     response = counted(client.generic("POST", path, body, content_type=content_type), "raw body")
     no_5xx(response)
-    assert counts() == (0, 0, 0)
+    assert counts() == (0, 0, 0, 0, 0)
 
 
 @pytest.mark.parametrize(

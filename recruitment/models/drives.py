@@ -14,6 +14,8 @@ import zoneinfo
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,7 @@ from recruitment.calendar import CalendarEvent
 from recruitment.models.base import in_language
 from recruitment.models.people import Person
 from recruitment.models.sites import TypingSite, validate_time_zone
+from registry.http_cache import versions_bump
 
 # Drive codes are read off posters and typed on phones: no 0/O, 1/I/L, 2/Z, 5/S, 8/B.
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -428,6 +431,15 @@ class DriveProposal(models.Model):
         related_name="+",
     )
     message = models.TextField(_("about the drive"), blank=True)
+    # Proof of the proposer's consent to the processing of their details: which text, when.
+    consent = models.ForeignKey(
+        "recruitment.ConsentText",
+        verbose_name=_("consent"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    consented_at = models.DateTimeField(_("consent given"), null=True)
     created_at = models.DateTimeField(_("proposed"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -537,3 +549,21 @@ class Sample(models.Model):
     def __str__(self) -> str:
         source = self.drive.code if self.drive else "—"
         return f"{self.taken_on} · {source}"
+
+
+def drive_changed(code: str) -> None:
+    """Pages that show this drive (its page, the drive list) are rendered anew
+    (registry.http_cache keeps them under these names)."""
+    versions_bump("drives", f"drive:{code}")
+
+
+@receiver([post_save, post_delete], sender=Drive)
+def _drive_saved(instance: Drive, **kwargs: object) -> None:
+    drive_changed(instance.code)
+
+
+@receiver([post_save, post_delete], sender=DriveWindow)
+def _window_saved(instance: DriveWindow, **kwargs: object) -> None:
+    code = Drive.objects.filter(pk=instance.drive_id).values_list("code", flat=True).first()
+    if code is not None:
+        drive_changed(code)

@@ -49,6 +49,7 @@ class ConsentVia(models.TextChoices):
 
     WEB = "web", _("on the website, by the volunteer")
     PHONE = "phone", _("by phone, read out and recorded by staff")
+    DRIVE = "drive", _("at a drive, on the organiser's device")
 
 
 class Person(models.Model):

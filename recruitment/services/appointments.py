@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from recruitment import eligibility
-from recruitment.models import Appointment, OutboxEmail, RulesVersion, Slot
+from recruitment.models import Appointment, Drive, OutboxEmail, RulesVersion, Slot
 from recruitment.services.appointments_create import (
     ONE_PER_PERSON,
     Booked,
@@ -63,12 +63,14 @@ def appointment_book(
     request_key: uuid.UUID,
     now: dt.datetime,
     booked_by: AbstractBaseUser | None = None,
+    drive: Drive | None = None,
     lock: bool = True,
 ) -> Booked:
     """Book a place for `details` on the slot. Raises SlotTaken, NotEligibleOnThatDay or
     RulesChanged and then changes nothing. The answer does not depend on whether the person
     is already known (no enumeration): a full slot is full for everyone, and a known person on
-    a free slot sees the same page as a new one (their email explains).
+    a free slot sees the same page as a new one (their email explains). `drive` is the drive
+    or appeal that brought them (its organisers count the appointments it led to).
 
     `lock=False` exists only for the test that shows what the lock prevents."""
     again = _by_request_key(request_key)
@@ -79,7 +81,7 @@ def appointment_book(
         raise SlotTaken
     try:
         with transaction.atomic():
-            return _book(slot_id, details, proof, request_key, now, booked_by, lock)
+            return _book(slot_id, details, proof, request_key, now, booked_by, drive, lock)
     except IntegrityError as error:
         if not constraint_violated(
             error, (*ONE_PER_PERSON, "recruitment_appointment_request_key_key")
@@ -100,6 +102,7 @@ def _book(
     request_key: uuid.UUID,
     now: dt.datetime,
     booked_by: AbstractBaseUser | None,
+    drive: Drive | None,
     lock: bool,
 ) -> Booked:
     slots = Slot.objects.select_related("site")
@@ -127,6 +130,9 @@ def _book(
     )
     if booked.appointment is not None:  # the place is counted under the same slot lock
         Slot.objects.filter(pk=slot.pk).booked_add(1)
+        if drive is not None:
+            Appointment.objects.filter(pk=booked.appointment.pk).update(drive=drive)
+            booked.appointment.drive = drive
     return booked
 
 

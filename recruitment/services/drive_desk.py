@@ -1,5 +1,5 @@
-"""The drive's day and its end: check-in at the desk, messages to everyone signed up,
-cancelling a drive, and recording the samples taken once it is over.
+"""The organiser's desk: editing a draft and its time windows, check-in on the day, messages
+to everyone signed up, cancelling a drive, and recording the samples taken once it is over.
 
 Locks follow services/drives.py: the drive row first, then its windows, then sign-ups.
 """
@@ -166,12 +166,96 @@ def drive_message(*, drive: Drive, by: Any, text: str, now: dt.datetime) -> Driv
         )
         for number, signup in enumerate(people):
             signup.drive = locked
+            # Someone already checked in has no manage link left (it would not open): their
+            # message comes without one rather than being dropped as no longer needed.
+            held = signup.status == DriveSignup.Status.SIGNED_UP
             signup_email(
                 signup,
                 "drive-message",
-                link=OutboxEmail.Link.SIGNUP,
+                link=OutboxEmail.Link.SIGNUP if held else OutboxEmail.Link.NONE,
                 note=text,
                 dedupe_key=f"drive-message:{message.pk}:{signup.pk}",
                 send_after=now + dt.timedelta(seconds=60 * (number // NOTICES_PER_MINUTE)),
             )
         return message
+
+
+EDITABLE = (Drive.Status.DRAFT, Drive.Status.SUBMITTED)
+DRIVE_FIELDS = (
+    "kind",
+    "visibility",
+    "time_zone",
+    "starts_at",
+    "ends_at",
+    "capacity",
+    "target",
+    "partner",
+    *(
+        f"{name}_{lang}"
+        for name in ("title", "description", "venue", "city")
+        for lang in ("ru", "en")
+    ),
+)
+
+
+class NotEditable(DriveError):
+    """The drive is past the draft stage (published, finished or cancelled)."""
+
+
+def _editable(drive_id: int) -> Drive:
+    drive = lock_one(Drive.objects.all(), drive_id)
+    if drive is None or drive.status not in EDITABLE:
+        raise NotEditable
+    return drive
+
+
+def _same_hours_on(moment: dt.datetime, old: Drive, new: Drive) -> dt.datetime:
+    """A window's start or end at the same local time on the drive's new day and zone."""
+    local = moment.astimezone(old.zone)
+    day = new.day or local.date()
+    shift = local.date() - (old.day or local.date())
+    return dt.datetime.combine(day + shift, local.time(), tzinfo=new.zone)
+
+
+def drive_edit(*, drive_id: int, values: dict[str, Any], now: dt.datetime) -> Drive:
+    """The organiser changes a draft (`values`: fields of DRIVE_FIELDS). A drive waiting for
+    approval goes back to draft, to be submitted again. Its windows keep their local hours
+    when the day or the time zone changes. Raises NotEditable once it is published."""
+    with transaction.atomic():
+        drive = _editable(drive_id)
+        old = Drive(time_zone=drive.time_zone, starts_at=drive.starts_at)
+        for name in DRIVE_FIELDS:
+            if name in values:
+                setattr(drive, name, values[name])
+        drive.status = Drive.Status.DRAFT
+        drive.save(update_fields=[*DRIVE_FIELDS, "status"])
+        if old.day != drive.day or old.time_zone != drive.time_zone:
+            for window in lock_rows(DriveWindow.objects.filter(drive=drive)):
+                window.starts_at = _same_hours_on(window.starts_at, old, drive)
+                window.ends_at = _same_hours_on(window.ends_at, old, drive)
+                window.save(update_fields=["starts_at", "ends_at"])
+        return drive
+
+
+def window_add(
+    *, drive_id: int, starts_at: dt.datetime, ends_at: dt.datetime, capacity: int
+) -> DriveWindow:
+    """A time window for a draft; back to draft if it was waiting for approval."""
+    with transaction.atomic():
+        drive = _editable(drive_id)
+        Drive.objects.filter(pk=drive.pk).update(status=Drive.Status.DRAFT)
+        return DriveWindow.objects.create(
+            drive=drive, starts_at=starts_at, ends_at=ends_at, capacity=capacity
+        )
+
+
+def window_remove(*, drive_id: int, window_id: int) -> bool:
+    """Remove a window of a draft that nobody is signed up in (False otherwise)."""
+    with transaction.atomic():
+        drive = _editable(drive_id)
+        window = lock_one(DriveWindow.objects.filter(drive=drive), window_id)
+        if window is None or DriveSignup.objects.filter(window=window).exists():
+            return False
+        window.delete()
+        Drive.objects.filter(pk=drive.pk).update(status=Drive.Status.DRAFT)
+        return True

@@ -24,6 +24,7 @@ from recruitment.models import (
     OutboxEmail,
     RulesVersion,
 )
+from recruitment.models.drives import drive_changed
 from recruitment.services.appointments_create import (
     NotEligibleOnThatDay,
     RulesChanged,
@@ -140,6 +141,10 @@ def signup_create(
     again = _by_request_key(request_key)
     if again is not None:  # the same form again: what it already did, no second email
         return again
+    # Losers of a race for the last place answer here, without queueing for the lock.
+    full = Drive.objects.filter(pk=drive_id, kind=Drive.Kind.VENUE, signed_up__gte=F("capacity"))
+    if not waiting_list and full.exists():
+        raise DriveFull
     try:
         with transaction.atomic():
             return _signup(
@@ -234,6 +239,7 @@ def _signup(
 
 def places_count(drive: Drive, window: DriveWindow | None, delta: int) -> None:
     """Count places taken (or freed), with the drive and window rows locked by the caller."""
+    drive_changed(drive.code)
     Drive.objects.filter(pk=drive.pk).update(signed_up=F("signed_up") + delta)
     drive.signed_up += delta
     if window is not None:
@@ -321,6 +327,7 @@ def signup_change_window(*, signup_id: int, window_id: int, now: dt.datetime) ->
         if target.signed_up >= target.capacity:
             return False
         old = signup.window
+        drive_changed(drive.code)
         DriveWindow.objects.filter(pk=target.pk).update(signed_up=F("signed_up") + 1)
         if old is not None:
             DriveWindow.objects.filter(pk=old.pk).update(signed_up=F("signed_up") - 1)

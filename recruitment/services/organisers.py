@@ -23,6 +23,8 @@ from registry.locks import lock_one
 ORGANISERS_GROUP = "organisers"
 # A drive proposed for a day starts at this local time until the organiser sets its hours.
 DEFAULT_HOURS = (dt.time(10), dt.time(16))
+# The same proposal sent again within this time is taken for the first one.
+SAME_PROPOSAL_WITHIN = dt.timedelta(days=1)
 
 
 class NotReady(Exception):
@@ -66,6 +68,27 @@ def proposal_received(proposal: DriveProposal) -> None:
         language=proposal.language,
         proposal=proposal,
     )
+
+
+def proposal_create(*, fields: dict[str, Any], now: dt.datetime) -> DriveProposal:
+    """Record someone's offer to host a drive and tell them staff will reply. The same
+    proposal sent again (a second click, a refreshed page) while the first waits for a decision
+    is that one: no second row, no second email."""
+    with transaction.atomic():
+        same = DriveProposal.objects.filter(
+            status=DriveProposal.Status.PENDING,
+            email__iexact=fields["email"],
+            kind=fields["kind"],
+            proposed_on=fields.get("proposed_on"),
+            place=fields.get("place", ""),
+            city=fields.get("city", ""),
+            created_at__gt=now - SAME_PROPOSAL_WITHIN,
+        ).first()
+        if same is not None:
+            return same
+        proposal = DriveProposal.objects.create(**fields)
+        proposal_received(proposal)
+        return proposal
 
 
 def proposal_approve(*, proposal_id: int, by: Any, now: dt.datetime) -> Drive | None:
@@ -192,6 +215,21 @@ def drive_publish(*, drive_id: int, by: Any, now: dt.datetime) -> bool:
                 drive=drive,
             )
         return True
+
+
+def organiser_deactivate(*, user_ids: list[int]) -> int:
+    """Staff stop organisers' accounts (a drive misused, an account taken over): they can no
+    longer sign in, their set-password links stop working, and every role on a drive ends.
+    Staff accounts are never touched here. Returns how many accounts were stopped."""
+    users = get_user_model()
+    with transaction.atomic():
+        accounts = users.objects.filter(
+            pk__in=user_ids, is_staff=False, groups__name=ORGANISERS_GROUP
+        ).distinct()
+        ids = list(accounts.values_list("pk", flat=True))
+        stopped = users.objects.filter(pk__in=ids, is_active=True).update(is_active=False)
+        DriveOrganiser.objects.filter(user_id__in=ids, active=True).update(active=False)
+        return int(stopped)
 
 
 def drive_send_back(*, drive_id: int, now: dt.datetime) -> bool:

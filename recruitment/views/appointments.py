@@ -37,6 +37,7 @@ from recruitment.views.base import (
     parse_day,
     to_checker,
 )
+from recruitment.views.drives import appeal_drive
 
 
 @require_http_methods(["GET", "POST"])
@@ -79,6 +80,8 @@ def book(request: HtmxHttpRequest, slug: str, slot_id: int) -> HttpResponse:
             proof=proof,
             request_key=data["request_key"],
             now=now,
+            # A code typed into the form, else the appeal this browser followed to get here.
+            drive=data["drive_code"] or appeal_drive(request),
         )
     except SlotTaken:
         context.update(taken=True, alternatives=slots_next_free(slot, now))

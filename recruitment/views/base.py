@@ -44,21 +44,22 @@ def parse_day(raw: str | None) -> dt.date | None:
         return None
 
 
-def limited(request: HttpRequest, *, email: str = "") -> int:
-    """The booking forms' limits, per client and per email address: 0 when the request may go
-    on, else how many seconds to wait (the period of the limit it hit). The view passes the
-    email only for a valid form, so junk posts never lock a person out. Fails open: with Redis
-    down or hung the cache answers nothing and the request goes through."""
+def limited(request: HttpRequest, *, email: str = "", group: str = "book") -> int:
+    """The public forms' limits, per client and per email address, counted apart for each
+    `group` of forms (booking, proposing a drive): 0 when the request may go on, else how many
+    seconds to wait (the period of the limit it hit). The view passes the email only for a
+    valid form, so junk posts never lock a person out. Fails open: with Redis down or hung the
+    cache answers nothing and the request goes through."""
     if not settings.RATELIMIT_ENABLE:
         return 0
     wait = 0
     if is_ratelimited(
-        request, group="book", key="ip", rate=settings.RATELIMIT_BOOKING, increment=True
+        request, group=group, key="ip", rate=settings.RATELIMIT_BOOKING, increment=True
     ):
         wait = _split_rate(settings.RATELIMIT_BOOKING)[1]
     if email and is_ratelimited(
         request,
-        group="book-email",
+        group=f"{group}-email",
         key=lambda group, request: normalize_email(email),
         rate=settings.RATELIMIT_BOOKING_EMAIL,
         increment=True,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import io
 import re
 import subprocess
@@ -36,6 +37,10 @@ COORDINATOR_PERMISSIONS = {
     "view_waitlistentry",
     "change_waitlistentry",
     "view_outboxemail",
+    # Drives: approving proposals, publishing drives, deactivating organisers.
+    *importlib.import_module(
+        "recruitment.migrations.0013_coordinator_drive_permissions"
+    ).PERMISSIONS,
 }
 
 

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from recruitment import eligibility
+from recruitment.demo_drives import load_demo_drives
 from recruitment.demo_sites import SITES
 from recruitment.models import (
     Appointment,
@@ -28,13 +29,20 @@ from recruitment.services.appointments import appointment_book
 from recruitment.services.people import Details
 from recruitment.services.sites import slots_generate
 from registry.auth import AlreadyEnrolled, Enrolment, staff_enrol, totp_key
-from registry.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERNAME
+from registry.demo import (
+    DEMO_ORGANISER_EMAIL,
+    DEMO_ORGANISER_PASSWORD,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    DEMO_USERNAME,
+)
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo staff login and the demo typing sites with eight weeks of slots "
-        "(the rules, questions and consent text come with the migrations)."
+        "Create the demo staff and organiser logins, the demo typing sites with eight weeks of "
+        "slots, and demo drives with people signed up (the rules, questions and consent text "
+        "come with the migrations)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -51,6 +59,11 @@ class Command(BaseCommand):
         full = fill_a_day(now)
         if full:
             self.stdout.write(f"Demo: {full} is fully booked, to try the waiting list.")
+        drives = load_demo_drives(now, published_by=demo_staff_user())
+        self.stdout.write(
+            f"Demo drives: {drives['made']} new. The unlisted one opens by its code: "
+            f"{drives['unlisted']}."
+        )
         self.stdout.write(
             f"Demo staff login: {DEMO_USERNAME} / {DEMO_PASSWORD}, "
             f"authenticator app secret {DEMO_TOTP_SECRET}"
@@ -58,6 +71,9 @@ class Command(BaseCommand):
         if enrolment is not None:
             codes = " ".join(enrolment.recovery_codes)
             self.stdout.write(f"Demo staff recovery codes (each works once): {codes}")
+        self.stdout.write(
+            f"Demo organiser login: {DEMO_ORGANISER_EMAIL} / {DEMO_ORGANISER_PASSWORD}"
+        )
 
 
 def demo_staff() -> Enrolment | None:
@@ -77,6 +93,10 @@ def demo_staff() -> Enrolment | None:
         return staff_enrol(username=DEMO_USERNAME, key=totp_key(DEMO_TOTP_SECRET))
     except AlreadyEnrolled:
         return None
+
+
+def demo_staff_user() -> Any:
+    return get_user_model().objects.get(username=DEMO_USERNAME)
 
 
 def load_demo_sites() -> int:

