@@ -263,6 +263,9 @@ STORAGES = {
 # Security. Every header is on in every mode; the HTTPS-only ones follow HTTPS.
 HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# Sessions (staff and organisers signed in) are read from the cache, written through to the
+# database: a Redis that is away only means reading them from the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)

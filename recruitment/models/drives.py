@@ -552,9 +552,9 @@ class Sample(models.Model):
 
 
 def drive_changed(code: str) -> None:
-    """Pages that show this drive (its page, the drive list) are rendered anew
-    (registry.http_cache keeps them under these names)."""
-    versions_bump("drives", f"drive:{code}")
+    """Pages that show this drive (its page, the drive list, its check-in desk) are rendered
+    anew (registry.http_cache keeps them under these names)."""
+    versions_bump("drives", f"drive:{code}", f"desk:{code}")
 
 
 @receiver([post_save, post_delete], sender=Drive)
@@ -564,6 +564,13 @@ def _drive_saved(instance: Drive, **kwargs: object) -> None:
 
 @receiver([post_save, post_delete], sender=DriveWindow)
 def _window_saved(instance: DriveWindow, **kwargs: object) -> None:
+    code = Drive.objects.filter(pk=instance.drive_id).values_list("code", flat=True).first()
+    if code is not None:
+        drive_changed(code)
+
+
+@receiver([post_save, post_delete], sender=DriveSignup)
+def _signup_saved(instance: DriveSignup, **kwargs: object) -> None:
     code = Drive.objects.filter(pk=instance.drive_id).values_list("code", flat=True).first()
     if code is not None:
         drive_changed(code)

@@ -21,6 +21,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBase,
     HttpResponseNotAllowed,
     HttpResponseRedirect,
 )
@@ -61,7 +62,7 @@ from recruitment.services.organisers import NotReady, drive_submit, organiser_in
 from recruitment.services.outbox import outbox_enqueue
 from recruitment.views.base import DONE_COOKIE, done_get, done_set, language
 
-DriveView = Callable[..., HttpResponse]
+DriveView = Callable[..., HttpResponseBase]
 
 # Rates of the organisers' forms. The reset form is public: per address and per email. The
 # rest count per organiser, never per address: one phone at the desk registers a whole hall.
@@ -112,12 +113,7 @@ def too_many(request: HttpRequest, wait_seconds: int, back: str) -> TemplateResp
 def drive_for(request: HttpRequest, code: str) -> Drive:
     """The drive with this code if the signed-in user organises it; else the same 404 as for
     a code that does not exist."""
-    drive = (
-        Drive.objects.of_organiser(request.user)
-        .filter(code=drive_code_clean(code))
-        .select_related("partner")
-        .first()
-    )
+    drive = Drive.objects.of_organiser(request.user).filter(code=drive_code_clean(code)).first()
     if drive is None:
         raise Http404
     return drive
@@ -132,7 +128,7 @@ def organiser_drive(methods: Sequence[str] = ("GET", "HEAD")) -> Callable[[Drive
         @login_required(login_url="organiser-sign-in")
         @never_cache
         @wraps(view)
-        def wrapper(request: HttpRequest, code: str, **kwargs: Any) -> HttpResponse:
+        def wrapper(request: HttpRequest, code: str, **kwargs: Any) -> HttpResponseBase:
             drive = drive_for(request, code)
             if request.method not in methods:
                 return HttpResponseNotAllowed(methods)

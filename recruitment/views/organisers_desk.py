@@ -8,10 +8,11 @@ import re
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +42,7 @@ from recruitment.services.drives import (
 from recruitment.services.people import Details
 from recruitment.views.base import HtmxHttpRequest, language
 from recruitment.views.organisers import limited_for, organiser_drive, too_many
+from registry.http_cache import kept
 
 PER_PAGE = 50
 # The check-in list shows this many people at most: the desk types a few letters, not scrolls.
@@ -184,7 +186,16 @@ def checkin_page(request: HtmxHttpRequest, drive: Drive) -> TemplateResponse:
     return _desk(request, drive, partial=False)
 
 
+def _desk_shows(request: HttpRequest, drive: Drive) -> tuple[str, ...]:
+    """The desk as every organiser of this drive sees it until a sign-up changes: kept by the
+    site (registry.http_cache) with each one's CSRF token filled in. A tap's key is then the
+    same for everyone looking at the same state, which is what it stands for: that action
+    from that state, counted once."""
+    return (f"desk:{drive.code}",)
+
+
 @organiser_drive()
+@kept(_desk_shows, seconds=lambda: settings.RENDER_CACHE_SECONDS, form=True)
 def checkin_search(request: HtmxHttpRequest, drive: Drive) -> TemplateResponse:
     """What the search box asks as the organiser types: the list and the counter (the whole
     page when asked without htmx)."""

@@ -1,3 +1,4 @@
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest
 from django.template import engines
 from django.template.response import TemplateResponse
@@ -17,4 +18,11 @@ def bare(request: HttpRequest) -> TemplateResponse:
     return TemplateResponse(request, BARE, {"title": "bare", "text": "ok"})
 
 
-urlpatterns = [path("bare/", bare), *site_urlpatterns]
+@login_required
+def bare_signed_in(request: HttpRequest) -> TemplateResponse:
+    """The yardstick for pages behind a sign-in: the same small template, for a signed-in user
+    (the session and the user are read, as every signed-in page does)."""
+    return TemplateResponse(request, BARE, {"title": "bare", "text": request.user.get_username()})
+
+
+urlpatterns = [path("bare/", bare), path("bare-signed-in/", bare_signed_in), *site_urlpatterns]

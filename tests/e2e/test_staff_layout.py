@@ -62,13 +62,16 @@ def _sideways(page: Page) -> dict[str, Any]:
 
 @pytest.fixture
 def busy_day(transactional_db: Any) -> Any:
-    """A site with long names, seven callers today and free times tomorrow."""
+    """A site with long names, seven callers tomorrow from 09:00 and twelve free times the day
+    after from 10:00, in the site's own time (so no day runs past midnight, whenever the test
+    runs)."""
     lab = typing_site(
         "layout-lab",
         name_en="Demonstration laboratory with a rather long name",
         name_ru="Демонстрационная лаборатория с очень длинным названием",
     )
-    start = timezone.now() + dt.timedelta(minutes=30)
+    tomorrow = timezone.now().astimezone(lab.zone).date() + dt.timedelta(days=1)
+    start = dt.datetime.combine(tomorrow, dt.time(9), tzinfo=lab.zone)
     for i in range(1, 8):
         slot = make_slot(lab, start + dt.timedelta(minutes=15 * i), capacity=1)
         book(
@@ -77,8 +80,8 @@ def busy_day(transactional_db: Any) -> Any:
             name=f"Konstantin Konstantinopolsky-Rimsky-Korsakov {i}",
             email=f"konstantin.konstantinopolsky.{i}@example.org",
         )
-    tomorrow = start + dt.timedelta(days=1)
-    free = [make_slot(lab, tomorrow + dt.timedelta(minutes=15 * i)) for i in range(12)]
+    later = dt.datetime.combine(tomorrow + dt.timedelta(days=1), dt.time(10), tzinfo=lab.zone)
+    free = [make_slot(lab, later + dt.timedelta(minutes=15 * i)) for i in range(12)]
     return lab, slot.day, free[0].day
 
 
