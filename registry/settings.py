@@ -62,6 +62,26 @@ def env_rate(name: str, default: str) -> str:
     return raw
 
 
+def env_hours(name: str, default: str) -> list[int]:
+    """Whole hours before an event, such as "24,2"."""
+    raw = os.environ.get(name, default)
+    try:
+        hours = sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be whole hours like 24,2, not {raw!r}") from None
+    if any(h <= 0 for h in hours):
+        raise ImproperlyConfigured(f"{name} must be whole hours like 24,2, not {raw!r}")
+    return hours
+
+
+def env_time(name: str, default: str) -> dt.time:
+    raw = os.environ.get(name, default)
+    try:
+        return dt.time.fromisoformat(raw.strip())
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a time like 08:00, not {raw!r}") from None
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
@@ -205,6 +225,12 @@ LIVE_PAGE_SECONDS = env_int("LIVE_PAGE_SECONDS", 10)
 # in the cache above, renamed whenever their data change; this long at most, which bounds what
 # the passing of time changes (a time that has begun). 0 renders every request.
 RENDER_CACHE_SECONDS = env_int("RENDER_CACHE_SECONDS", 30)
+
+# Reminders (recruitment/services/reminders.py): hours before an appointment; days before a
+# drive, and the local time of the reminder on the drive's morning.
+REMINDER_HOURS = env_hours("REMINDER_HOURS", "24,2")
+DRIVE_REMINDER_DAYS = env_int("DRIVE_REMINDER_DAYS", 2)
+DRIVE_REMINDER_MORNING = env_time("DRIVE_REMINDER_MORNING", "08:00")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -461,3 +461,10 @@ def drive_crowd(drive_: Any, people: int, *, checked_in_every: int = 0) -> None:
         )
         for i in range(people)
     )
+
+
+def emails_now() -> Any:
+    """The outbox rows that go out at once: reminders wait for their time and are left out."""
+    from recruitment.models import OutboxEmail
+
+    return OutboxEmail.objects.exclude(kind__endswith="-reminder")

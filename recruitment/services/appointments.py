@@ -34,6 +34,7 @@ from recruitment.services.appointments_create import (
 )
 from recruitment.services.eligibility import proof_current
 from recruitment.services.people import Details
+from recruitment.services.reminders import appointment_reminders_plan, reminders_cancel
 from recruitment.services.waitlist import waitlist_offer
 from registry.locks import lock_one, lock_rows
 
@@ -167,6 +168,7 @@ def appointment_cancel(*, appointment_id: int, now: dt.datetime) -> Appointment 
         appointment.save(update_fields=["status", "cancelled_at", "calendar_sequence"])
         waitlist_offer(site_id=appointment.slot.site_id, day=appointment.slot.day, now=now)
         appointment_email(appointment, "booking-cancelled", calendar=OutboxEmail.Calendar.CANCELLED)
+        reminders_cancel(appointment=appointment)
         return appointment
 
 
@@ -211,6 +213,7 @@ def appointment_reschedule(
         appointment.calendar_sequence += 1
         appointment.save(update_fields=["slot", "calendar_sequence"])
         appointment_email(appointment, "booking-changed", calendar=OutboxEmail.Calendar.EVENT)
+        appointment_reminders_plan(appointment, now)  # the old time's reminders are cancelled
         return appointment
 
 

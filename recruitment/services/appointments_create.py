@@ -16,6 +16,7 @@ from django.db import IntegrityError
 from recruitment.models import Appointment, OutboxEmail, Slot
 from recruitment.services.outbox import outbox_enqueue
 from recruitment.services.people import Details
+from recruitment.services.reminders import appointment_reminders_plan
 from registry.locks import lock_rows
 
 # However often someone types a volunteer's email or phone into a booking form, the volunteer
@@ -121,4 +122,5 @@ def appointment_create(
         link=OutboxEmail.Link.MANAGE,
         calendar=OutboxEmail.Calendar.EVENT,
     )
+    appointment_reminders_plan(appointment, now)
     return Booked(slot=slot, appointment=appointment)

@@ -24,6 +24,7 @@ from recruitment.models import (
     Sample,
 )
 from recruitment.services.drives import DriveClosed, DriveError, signup_email
+from recruitment.services.reminders import reminders_cancel
 from registry.locks import lock_one, lock_rows
 
 # Messages to everyone signed up: at most this many per drive a day.
@@ -96,6 +97,7 @@ def drive_cancel(*, drive_id: int, now: dt.datetime) -> int:
             signup.calendar_sequence += 1
             signup.save(update_fields=["status", "cancelled_at", "calendar_sequence"])
             signup.drive = drive
+            reminders_cancel(signup=signup)
             signup_email(
                 signup,
                 "drive-cancelled",

@@ -33,6 +33,7 @@ from recruitment.services.appointments_create import (
 from recruitment.services.eligibility import proof_current
 from recruitment.services.outbox import outbox_enqueue
 from recruitment.services.people import Details
+from recruitment.services.reminders import reminders_cancel, signup_reminders_plan
 from registry.locks import lock_one, lock_rows
 
 __all__ = [
@@ -234,6 +235,7 @@ def _signup(
                 link=OutboxEmail.Link.SIGNUP,
                 calendar=OutboxEmail.Calendar.EVENT,
             )
+            signup_reminders_plan(signup, now)
     return SignedUp(drive=drive, signup=signup, waiting=full)
 
 
@@ -286,6 +288,7 @@ def _promote(drive: Drive, now: dt.datetime) -> None:
             link=OutboxEmail.Link.SIGNUP,
             calendar=OutboxEmail.Calendar.EVENT,
         )
+        signup_reminders_plan(person, now)
 
 
 def signup_cancel(*, signup_id: int, now: dt.datetime) -> DriveSignup | None:
@@ -303,6 +306,7 @@ def signup_cancel(*, signup_id: int, now: dt.datetime) -> DriveSignup | None:
         signup.cancelled_at = now
         signup.calendar_sequence += 1
         signup.save(update_fields=["status", "cancelled_at", "calendar_sequence"])
+        reminders_cancel(signup=signup)
         if held:
             places_count(drive, signup.window, -1)
             signup_email(signup, "drive-signup-cancelled", calendar=OutboxEmail.Calendar.CANCELLED)
@@ -340,5 +344,6 @@ def signup_change_window(*, signup_id: int, window_id: int, now: dt.datetime) ->
             link=OutboxEmail.Link.SIGNUP,
             calendar=OutboxEmail.Calendar.EVENT,
         )
+        signup_reminders_plan(signup, now)
         _promote(drive, now)  # the old window's place may suit someone waiting for it
         return True

@@ -31,7 +31,7 @@ from django.db.models import F
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -91,7 +91,9 @@ def outbox_enqueue(
         dedupe_key=dedupe_key,
         **({"send_after": send_after} if send_after else {}),
     )
-    transaction.on_commit(lambda: outbox_queue(email.pk))
+    if send_after is None or send_after <= timezone.now():
+        transaction.on_commit(lambda: outbox_queue(email.pk))
+    # (A row due later, such as a reminder, is sent by the beat sweep when its time comes.)
     return email
 
 
@@ -142,6 +144,16 @@ def _plain(name: str, context: dict[str, Any]) -> str:
     return get_template(name).template.render(Context(context, autoescape=False))  # type: ignore[attr-defined]
 
 
+def _started(booked: Any, now: dt.datetime) -> bool:
+    """Whether the appointment or the sign-up a reminder is for has begun (or is unknown)."""
+    if isinstance(booked, Appointment):
+        return booked.slot.starts_at <= now
+    if isinstance(booked, DriveSignup):
+        starts = booked.window.starts_at if booked.window else booked.drive.starts_at
+        return starts is None or starts <= now
+    return True
+
+
 def outbox_render(email: OutboxEmail, now: dt.datetime) -> tuple[EmailMultiAlternatives, str]:
     """The message as it goes out, and the token in it ("" when it carries none)."""
     context: dict[str, Any] = {"site_url": settings.SITE_URL}
@@ -159,6 +171,8 @@ def outbox_render(email: OutboxEmail, now: dt.datetime) -> tuple[EmailMultiAlter
         proposal=email.proposal,
         note=email.note,
     )
+    if email.kind.endswith("-reminder") and _started(appointment or signup, now):
+        raise NoLongerNeeded  # its time came only after the appointment began (a worker was away)
     token = ""
     with translation.override(email.language):
         if email.link == OutboxEmail.Link.MANAGE:

@@ -13,12 +13,12 @@ from django.utils import dateformat, timezone, translation
 from playwright.sync_api import Page, expect
 
 from recruitment import eligibility
-from recruitment.models import Appointment, OutboxEmail, RulesVersion, Slot
+from recruitment.models import Appointment, RulesVersion, Slot
 from recruitment.services.eligibility import PROOF_COOKIE
 from recruitment.services.outbox import outbox_sweep
 from tests.e2e.conftest import Site
 from tests.e2e.helpers import axe_violations, tab_to
-from tests.factories import slot, typing_site
+from tests.factories import emails_now, slot, typing_site
 from tests.mail import SmtpServer
 
 VLADIVOSTOK = "Asia/Vladivostok"
@@ -270,7 +270,7 @@ def test_a_volunteer_books_changes_and_cancels_with_the_keyboard_only(
     expect(page.locator(".summary")).to_contain_text("09:00")
 
     changed = _sweep(smtp, 2)
-    assert OutboxEmail.objects.order_by("pk").last().kind == "booking-changed"
+    assert emails_now().order_by("pk").last().kind == "booking-changed"
     assert _subject(changed) == texts["subject_moved"].format(
         day=_formatted(moved_to.starts_at, VLADIVOSTOK, "j E", lang), time="09:00"
     )

@@ -15,7 +15,7 @@ from recruitment.services.eligibility import PROOF_COOKIE
 from recruitment.tokens import token_new
 from tests import factories
 from tests.factories import appointment as make_appointment
-from tests.factories import link_in, manage_token, proof_for, send_outbox, typing_site
+from tests.factories import emails_now, link_in, manage_token, proof_for, send_outbox, typing_site
 from tests.factories import slot as make_slot
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_a_volunteer_books_and_only_the_rules_version_is_kept(volunteer, free_sl
     assert appointment.consent_via == "web"
     free_slot.refresh_from_db()
     assert free_slot.booked == 1
-    email = OutboxEmail.objects.get()
+    email = emails_now().get()
     assert email.kind == "booking-confirmed" and email.to == "anna@example.org"
     assert send_outbox() == 1
     (message,) = smtp.inbox.to("anna@example.org")
@@ -122,7 +122,7 @@ def test_the_same_form_submitted_twice_makes_one_booking(volunteer, free_slot):
     first = volunteer.post(url(free_slot), data, follow=True)
     second = volunteer.post(url(free_slot), data, follow=True)
     assert first.redirect_chain == second.redirect_chain
-    assert OutboxEmail.objects.count() == 1
+    assert emails_now().count() == 1
     assert Appointment.objects.count() == 1
     assert Slot.objects.get(pk=free_slot.pk).booked == 1
 

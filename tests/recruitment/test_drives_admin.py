@@ -13,12 +13,13 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from recruitment.models import Drive, DriveOrganiser, DriveProposal, DriveSignup, OutboxEmail
+from recruitment.models import Drive, DriveOrganiser, DriveProposal, DriveSignup
 from recruitment.services.organisers import organiser_invite
 from tests.factories import (
     coordinator,
     drive,
     drive_signup,
+    emails_now,
     login_verified,
     organiser,
     send_outbox,
@@ -348,4 +349,4 @@ def test_records_of_a_drive_are_read_only(staff) -> None:
     deleted = staff.post(f"/en/admin/recruitment/drivesignup/{signup.pk}/delete/", {"post": "yes"})
     assert deleted.status_code == 403
     assert DriveSignup.objects.filter(pk=signup.pk).exists()
-    assert OutboxEmail.objects.filter(drive_signup=signup).count() == 1
+    assert emails_now().filter(drive_signup=signup).count() == 1

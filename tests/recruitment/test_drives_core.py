@@ -12,7 +12,14 @@ from django.utils import timezone
 from recruitment.models import Drive, DriveSignup, OutboxEmail, Sample
 from recruitment.services.drive_desk import checkin, drive_finish
 from recruitment.services.drives import DriveFull, signup_cancel, signup_create
-from tests.factories import _proof_passed, drive, drive_signup, organiser, person_details
+from tests.factories import (
+    _proof_passed,
+    drive,
+    drive_signup,
+    emails_now,
+    organiser,
+    person_details,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +49,7 @@ def test_a_full_drive_puts_the_next_person_on_its_waiting_list_and_moves_them_up
     signup_cancel(signup_id=first.pk, now=timezone.now())
     assert DriveSignup.objects.get(pk=waiting.signup.pk).status == "signed_up"
     assert Drive.objects.get(pk=lab.pk).signed_up == 1
-    kinds = list(OutboxEmail.objects.order_by("pk").values_list("kind", flat=True))
+    kinds = list(emails_now().order_by("pk").values_list("kind", flat=True))
     assert kinds == [
         "drive-signup-confirmed",
         "drive-waiting",

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from recruitment.models import OutboxEmail
 from recruitment.services.outbox import outbox_enqueue, outbox_retry, outbox_send, outbox_sweep
@@ -133,9 +134,26 @@ def test_the_send_task_is_queued_only_after_the_change_commits(
 ) -> None:
     person = booked()
     with django_capture_on_commit_callbacks() as callbacks:
-        queue(person=person)
+        outbox_enqueue(kind="booking-cancelled", to=person.email, language="ru", appointment=person)
         assert OutboxEmail.objects.count() == 1
     assert len(callbacks) == 1
+
+
+def test_an_email_due_later_is_left_to_the_sweep_and_queued_by_no_one_now(
+    django_capture_on_commit_callbacks,
+) -> None:
+    """A reminder days ahead: the beat sweep sends it when its time comes."""
+    person = booked()
+    later = timezone.now() + dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks() as callbacks:
+        outbox_enqueue(
+            kind="booking-cancelled",
+            to=person.email,
+            language="ru",
+            appointment=person,
+            send_after=later,
+        )
+    assert callbacks == []
 
 
 def test_a_resent_email_keeps_its_message_id_so_the_copy_can_be_dropped(smtp: SmtpServer) -> None:

@@ -19,12 +19,12 @@ from celery.contrib.testing.worker import start_worker
 from django.test import Client
 from django.utils import timezone
 
-from recruitment.models import Appointment, OutboxEmail
+from recruitment.models import Appointment
 from recruitment.services import outbox
 from recruitment.services.eligibility import PROOF_COOKIE
 from recruitment.tasks import sweep_outbox
 from registry.celery import app
-from tests.factories import booking_form, proof_for, reseed, typing_site
+from tests.factories import booking_form, emails_now, proof_for, reseed, typing_site
 from tests.factories import slot as make_slot
 from tests.mail import SmtpServer, free_port
 
@@ -100,17 +100,17 @@ def test_a_booking_made_while_redis_is_down_is_kept_and_emailed_once_it_is_back(
     assert response.status_code == 302
     assert time.monotonic() - started < 2
     assert Appointment.objects.filter(status="booked").count() == 1
-    assert OutboxEmail.objects.get().status == "queued"
+    assert emails_now().get().status == "queued"
     assert smtp.inbox.messages == []
 
     broker.start()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         sweep_outbox.delay()
         for _ in range(100):
-            if OutboxEmail.objects.get().status == "sent":
+            if emails_now().get().status == "sent":
                 break
             time.sleep(0.1)
-    assert OutboxEmail.objects.get().status == "sent"
+    assert emails_now().get().status == "sent"
     assert [m["To"] for m in smtp.inbox.messages] == ["anna@example.org"]
 
 
@@ -172,7 +172,7 @@ def test_a_booking_made_while_redis_hangs_answers_at_once_and_is_emailed_after(
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         sweep_outbox.delay()
         for _ in range(100):
-            if OutboxEmail.objects.get().status == "sent":
+            if emails_now().get().status == "sent":
                 break
             time.sleep(0.1)
     assert [m["To"] for m in smtp.inbox.messages] == ["anna@example.org"]

@@ -10,9 +10,9 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
-from recruitment.models import Appointment, OutboxEmail, Slot
+from recruitment.models import Appointment, Slot
 from tests.factories import appointment as book
-from tests.factories import coordinator, login_verified, staff_member, typing_site
+from tests.factories import coordinator, emails_now, login_verified, staff_member, typing_site
 from tests.factories import slot as make_slot
 
 pytestmark = pytest.mark.django_db
@@ -120,8 +120,8 @@ def test_a_coordinator_books_for_a_caller_with_the_same_rules_and_emails(staff_c
     # The proof of consent says how it was given: read out by phone, ticked by staff.
     assert appointment.consent_via == "phone"
     assert appointment.get_consent_via_display() == "by phone, read out and recorded by staff"
-    assert OutboxEmail.objects.get().kind == "booking-confirmed"
-    assert OutboxEmail.objects.get().language == "ru"
+    assert emails_now().get().kind == "booking-confirmed"
+    assert emails_now().get().language == "ru"
 
 
 def test_assisted_booking_needs_the_questions_asked_and_judges_the_age(staff_client):
