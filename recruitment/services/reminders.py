@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 
@@ -54,29 +55,39 @@ def reminders_cancel(
     return pending.update(status=OutboxEmail.Status.CANCELLED)
 
 
+def _plan(
+    times: dict[str, dt.datetime], now: dt.datetime, key: str, **email: Any
+) -> list[OutboxEmail]:
+    """One reminder for each time still ahead (a booking made later than a reminder's time
+    skips it: nothing is ever sent late), sent once under `key` and the time's name."""
+    return [
+        outbox_enqueue(
+            calendar=OutboxEmail.Calendar.EVENT,
+            dedupe_key=f"{key}:{name}",
+            send_after=when,
+            **email,
+        )
+        for name, when in times.items()
+        if when > now
+    ]
+
+
 def appointment_reminders_plan(appointment: Appointment, now: dt.datetime) -> list[OutboxEmail]:
     """(Re)plan an active appointment's reminders: the pending ones are cancelled, and one is
     queued for each of settings.REMINDER_HOURS whose time is still ahead."""
     reminders_cancel(appointment=appointment)
     slot = appointment.slot
-    planned = []
-    for hours in settings.REMINDER_HOURS:
-        when = before(slot.starts_at, slot.site.zone, hours)
-        if when <= now:
-            continue  # booked later than this reminder's time: it is skipped, never sent late
-        planned.append(
-            outbox_enqueue(
-                kind=APPOINTMENT_REMINDER,
-                to=appointment.email,
-                language=appointment.language,
-                appointment=appointment,
-                link=OutboxEmail.Link.MANAGE,
-                calendar=OutboxEmail.Calendar.EVENT,
-                dedupe_key=f"reminder:a{appointment.pk}:{appointment.calendar_sequence}:{hours}h",
-                send_after=when,
-            )
-        )
-    return planned
+    times = {f"{h}h": before(slot.starts_at, slot.site.zone, h) for h in settings.REMINDER_HOURS}
+    return _plan(
+        times,
+        now,
+        f"reminder:a{appointment.pk}:{appointment.calendar_sequence}",
+        kind=APPOINTMENT_REMINDER,
+        to=appointment.email,
+        language=appointment.language,
+        appointment=appointment,
+        link=OutboxEmail.Link.MANAGE,
+    )
 
 
 def signup_reminders_plan(signup: DriveSignup, now: dt.datetime) -> list[OutboxEmail]:
@@ -91,21 +102,14 @@ def signup_reminders_plan(signup: DriveSignup, now: dt.datetime) -> list[OutboxE
         "days": before(starts, drive.zone, 24 * settings.DRIVE_REMINDER_DAYS),
         "morning": morning_of(starts, drive.zone, settings.DRIVE_REMINDER_MORNING),
     }
-    planned = []
-    for name, when in times.items():
-        if when <= now:
-            continue
-        planned.append(
-            outbox_enqueue(
-                kind=DRIVE_REMINDER,
-                to=signup.email,
-                language=signup.language,
-                drive_signup=signup,
-                drive=drive,
-                link=OutboxEmail.Link.SIGNUP,
-                calendar=OutboxEmail.Calendar.EVENT,
-                dedupe_key=f"reminder:s{signup.pk}:{signup.calendar_sequence}:{name}",
-                send_after=when,
-            )
-        )
-    return planned
+    return _plan(
+        times,
+        now,
+        f"reminder:s{signup.pk}:{signup.calendar_sequence}",
+        kind=DRIVE_REMINDER,
+        to=signup.email,
+        language=signup.language,
+        drive_signup=signup,
+        drive=drive,
+        link=OutboxEmail.Link.SIGNUP,
+    )
