@@ -11,7 +11,8 @@ def send_email(email_id: int) -> str:
     return outbox_send(email_id=email_id, now=timezone.now())
 
 
-@shared_task(ignore_result=True)
+# A sweep may send a few hundred emails: it has longer than the default limits.
+@shared_task(ignore_result=True, soft_time_limit=240, time_limit=300)
 def sweep_outbox() -> int:
     return outbox_sweep(now=timezone.now())
 

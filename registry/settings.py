@@ -356,6 +356,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
 }
 CELERY_TASK_ALWAYS_EAGER = False
+# A task is acknowledged once it has run, not when a worker takes it: a worker killed mid-send
+# leaves it to another. The outbox's claim (a row is sent by whoever claims it) and its stable
+# Message-ID make that second attempt harmless (recruitment/services/outbox.py).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# No task runs for ever (an SMTP server that stops answering mid-message): a soft limit raises
+# in the task, the hard one ends the worker process; a row left "sending" is swept again later.
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
 # Publishing gives up at once when Redis is down: the outbox sweep sends what was not queued.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BEAT_SCHEDULE = {

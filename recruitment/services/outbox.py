@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 import smtplib
 import time
 from collections.abc import Iterable
@@ -123,6 +124,12 @@ def _claim(email_id: int, now: dt.datetime) -> bool:
         .update(status=OutboxEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     )
     return claimed == 1
+
+
+def _jittered(seconds: int) -> float:
+    """The wait before the next try, give or take a fifth, so that the emails an SMTP outage
+    held back do not all come back in the same second."""
+    return seconds * (80 + secrets.randbelow(41)) / 100
 
 
 def _permanent(error: Exception) -> bool:
@@ -241,7 +248,7 @@ def outbox_send(*, email_id: int, now: dt.datetime, connection: Any = None) -> s
         message.send()
     except Exception as error:
         permanent = _permanent(error) or email.attempts >= MAX_ATTEMPTS
-        delay = BACKOFF[min(email.attempts - 1, len(BACKOFF) - 1)]
+        delay = _jittered(BACKOFF[min(email.attempts - 1, len(BACKOFF) - 1)])
         OutboxEmail.objects.filter(pk=email.pk).update(
             status=OutboxEmail.Status.FAILED if permanent else OutboxEmail.Status.QUEUED,
             send_after=now + dt.timedelta(seconds=delay),

@@ -100,7 +100,8 @@ def test_smtp_down_then_up_retries_with_backoff_and_delivers_once(smtp: SmtpServ
     assert outbox_send(email_id=email.pk, now=NOW) == "queued"
     email.refresh_from_db()
     assert email.status == "queued" and email.attempts == 1
-    assert email.send_after == NOW + dt.timedelta(minutes=1)
+    # A minute, give or take a fifth (jitter spreads the retries an outage held back).
+    assert NOW + dt.timedelta(seconds=48) <= email.send_after <= NOW + dt.timedelta(seconds=72)
     assert "Connection" in email.last_error or "refused" in email.last_error.lower()
     assert outbox_sweep(now=NOW + dt.timedelta(seconds=30)) == 0  # not due yet
     smtp.start()
@@ -127,6 +128,20 @@ def test_an_email_stuck_sending_is_recovered_after_ten_minutes(smtp: SmtpServer)
     assert outbox_sweep(now=NOW + dt.timedelta(minutes=5)) == 0
     assert outbox_sweep(now=NOW + dt.timedelta(minutes=11)) == 1
     assert len(smtp.inbox.messages) == 1
+
+
+def test_emails_held_back_by_an_outage_come_back_spread_out(smtp: SmtpServer) -> None:
+    """Ten emails refused by a server that is down are not all retried in the same second."""
+    emails = [queue(to=f"p{i}@example.org") for i in range(10)]
+    smtp.stop()
+    for email in emails:
+        assert outbox_send(email_id=email.pk, now=NOW) == "queued"
+    retries = set(OutboxEmail.objects.values_list("send_after", flat=True))
+    assert len(retries) > 1
+    assert all(
+        NOW + dt.timedelta(seconds=48) <= t <= NOW + dt.timedelta(seconds=72) for t in retries
+    )
+    smtp.start()
 
 
 def test_the_send_task_is_queued_only_after_the_change_commits(
