@@ -13,7 +13,6 @@ from recruitment.forms import (
     DetailsForm,
     EmailAddressField,
     PlainTextField,
-    validate_has_letter,
 )
 from recruitment.models import Drive, TypingSite
 
@@ -31,16 +30,7 @@ class ProposalForm(forms.Form):
     """Who proposes, what kind of drive, when and where, and how many people. `website` is a
     honeypot: people never see it."""
 
-    name = PlainTextField(
-        label=_("Your full name"),
-        max_length=200,
-        validators=[validate_has_letter],
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={
-            "required": _("Please enter your name."),
-            "max_length": _("Please shorten your name to 200 characters."),
-        },
-    )
+    name = DetailsForm.base_fields["name"]
     organisation = PlainTextField(
         label=_("Organisation (optional)"),
         help_text=_("A university, a student union, a company, a club, or leave it empty."),

@@ -468,3 +468,32 @@ def emails_now() -> Any:
     from recruitment.models import OutboxEmail
 
     return OutboxEmail.objects.exclude(kind__endswith="-reminder")
+
+
+def race(call: Any, threads: int, refused: type[BaseException], refusal: str) -> list[object]:
+    """Run `call(i)` in `threads` threads released at once; what each caller got, in order: its
+    return value, `refusal` where it raised `refused`, or any other exception it raised."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(threads)
+    outcomes: list[object] = [None] * threads
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait()
+            outcomes[i] = call(i)
+        except refused:
+            outcomes[i] = refusal
+        except BaseException as error:
+            outcomes[i] = error
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return outcomes

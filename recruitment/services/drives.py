@@ -24,7 +24,6 @@ from recruitment.models import (
     OutboxEmail,
     RulesVersion,
 )
-from recruitment.models.drives import drive_changed
 from recruitment.services.appointments_create import (
     NotEligibleOnThatDay,
     RulesChanged,
@@ -240,8 +239,8 @@ def _signup(
 
 
 def places_count(drive: Drive, window: DriveWindow | None, delta: int) -> None:
-    """Count places taken (or freed), with the drive and window rows locked by the caller."""
-    drive_changed(drive.code)
+    """Count places taken (or freed), with the drive and window rows locked by the caller. The
+    sign-up saved with it renames the pages that show the drive (models.drives signals)."""
     Drive.objects.filter(pk=drive.pk).update(signed_up=F("signed_up") + delta)
     drive.signed_up += delta
     if window is not None:
@@ -331,7 +330,6 @@ def signup_change_window(*, signup_id: int, window_id: int, now: dt.datetime) ->
         if target.signed_up >= target.capacity:
             return False
         old = signup.window
-        drive_changed(drive.code)
         DriveWindow.objects.filter(pk=target.pk).update(signed_up=F("signed_up") + 1)
         if old is not None:
             DriveWindow.objects.filter(pk=old.pk).update(signed_up=F("signed_up") - 1)

@@ -26,6 +26,7 @@ from tests.factories import (
     link_in,
     person_details,
     proof_for,
+    race,
     reseed,
     send_outbox,
     typing_site,
@@ -57,28 +58,7 @@ def _proof() -> eligibility.Proof:
 
 
 def _race(book: Callable[[int], object], threads: int = THREADS) -> list[object]:
-    """Run `book(i)` in `threads` threads released at once; what each caller got, in order:
-    its return value, "taken", or the exception it raised."""
-    barrier = threading.Barrier(threads)
-    outcomes: list[object] = [None] * threads
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[i] = book(i)
-        except SlotTaken:
-            outcomes[i] = "taken"
-        except BaseException as error:
-            outcomes[i] = error
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return outcomes
+    return race(book, threads, SlotTaken, "taken")
 
 
 def _book_the_last_place(*, lock: bool) -> tuple[Slot, list[object]]:

@@ -29,6 +29,7 @@ from tests.factories import (
     link_in,
     person_details,
     proof_for,
+    race,
     reseed,
     send_outbox,
 )
@@ -52,28 +53,7 @@ def _proof() -> eligibility.Proof:
 
 
 def _race(sign_up: Callable[[int], object], threads: int = THREADS) -> list[object]:
-    """Run `sign_up(i)` in `threads` threads released at once; what each caller got: its
-    sign-up, "full", or the exception it raised."""
-    barrier = threading.Barrier(threads)
-    outcomes: list[object] = [None] * threads
-
-    def run(i: int) -> None:
-        try:
-            barrier.wait()
-            outcomes[i] = sign_up(i)
-        except DriveFull:
-            outcomes[i] = "full"
-        except BaseException as error:
-            outcomes[i] = error
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return outcomes
+    return race(sign_up, threads, DriveFull, "full")
 
 
 def _last_place_race(*, lock: bool, window: bool = False) -> tuple[Drive, list[object]]:
