@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import phonenumbers
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Case, Count, F, QuerySet, Sum, When
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -25,6 +27,8 @@ from recruitment.models import (
     OutboxEmail,
     RulesVersion,
     Slot,
+    SmsOptOut,
+    SmsReply,
     TypingSite,
     WaitlistEntry,
 )
@@ -522,11 +526,25 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 @admin.register(OutboxEmail)
 class OutboxEmailAdmin(ViewOnly):
-    """What was sent, as sent with its link cut out (`subject` and `body_text` are written
-    only after sending); no row holds a token that opens anything."""
+    """Emails and SMS, as sent with their links cut out (`subject` and `body_text` are written
+    only after sending); no row holds a token that opens anything. Failures come first, and the
+    list is headed by counts for the last day and week, by channel and status (with the SMS
+    cost in parts)."""
 
-    list_display = ["kind", "to", "language", "status", "attempts", "send_after", "sent_at"]
-    list_filter = ["status", "kind", "language"]
+    list_display = [
+        "kind",
+        "channel",
+        "to",
+        "language",
+        "status",
+        "delivery",
+        "segments",
+        "attempts",
+        "send_after",
+        "sent_at",
+        "error_short",
+    ]
+    list_filter = ["status", "channel", "kind", "delivery", "language"]
     search_fields = ["to", "subject"]
     readonly_fields = [f.name for f in OutboxEmail._meta.fields]
     actions = ["retry"]
@@ -534,11 +552,94 @@ class OutboxEmailAdmin(ViewOnly):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description=_("Send the failed emails again"), permissions=["change"])
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OutboxEmail]:
+        failed_first = Case(When(status=OutboxEmail.Status.FAILED, then=0), default=1)
+        return super().get_queryset(request).annotate(failed_first=failed_first)
+
+    def get_ordering(self, request: HttpRequest) -> list[Any]:
+        return [F("failed_first").asc(), "-created_at"]
+
+    @admin.display(description=_("last error"))
+    def error_short(self, obj: OutboxEmail) -> str:
+        return obj.last_error[:80]
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        extra_context = {**(extra_context or {}), "counts": outbox_counts(timezone.now())}
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(description=_("Send the failed messages again"), permissions=["change"])
     def retry(self, request: HttpRequest, queryset: QuerySet[OutboxEmail]) -> None:
         count = outbox_retry(email_ids=queryset.values_list("pk", flat=True), now=timezone.now())
         self.message_user(
             request,
-            ngettext("%(count)d email queued again.", "%(count)d emails queued again.", count)
+            ngettext("%(count)d message queued again.", "%(count)d messages queued again.", count)
             % {"count": count},
         )
+
+
+def outbox_counts(now: dt.datetime) -> list[dict[str, Any]]:
+    """Rows for the outbox's head: per channel, messages by status and SMS parts, created in
+    the last day and the last week."""
+    periods = ((_("last 24 hours"), 1), (_("last 7 days"), 7))
+    rows = []
+    for label, days in periods:
+        for channel, channel_label in OutboxEmail.Channel.choices:
+            found = OutboxEmail.objects.filter(
+                channel=channel, created_at__gte=now - dt.timedelta(days=days)
+            )
+            by_status = dict(found.values_list("status").annotate(n=Count("pk")).order_by())
+            rows.append(
+                {
+                    "period": label,
+                    "channel": channel_label,
+                    "statuses": [
+                        (status_label, by_status.get(status, 0))
+                        for status, status_label in OutboxEmail.Status.choices
+                    ],
+                    "segments": found.aggregate(n=Sum("segments"))["n"] or 0,
+                    "sms": channel == OutboxEmail.Channel.SMS,
+                }
+            )
+    return rows
+
+
+class SmsOptOutForm(forms.ModelForm):
+    class Meta:
+        model = SmsOptOut
+        fields = ["phone", "reason"]
+
+    def clean_phone(self) -> str:
+        """In international form, as bookings keep it, so the stop applies to them."""
+        raw = self.cleaned_data["phone"]
+        try:
+            number = phonenumbers.parse(raw, "RU")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValidationError(
+                _("This does not look like a real phone number. Please check it.")
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@admin.register(SmsOptOut)
+class SmsOptOutAdmin(admin.ModelAdmin):
+    """Numbers that get no SMS: those that replied STOP, and those staff add (a caller who asks
+    by phone). Deleting a row lets SMS go to the number again, for bookings that opt in."""
+
+    list_display = ["phone", "created_at", "reason"]
+    search_fields = ["phone"]
+    form = SmsOptOutForm
+
+
+@admin.register(SmsReply)
+class SmsReplyAdmin(ViewOnly):
+    list_display = ["received_at", "phone", "text", "outcome", "appointment", "drive_signup"]
+    list_filter = ["outcome"]
+    search_fields = ["phone", "text"]
+    readonly_fields = [f.name for f in SmsReply._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -8,12 +8,13 @@ from typing import Any
 
 import phonenumbers
 from django import forms
+from django.conf import settings
 from django.http import QueryDict
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from recruitment.eligibility import Rules, born_is_plausible
-from recruitment.models import Drive
+from recruitment.models import SMS_CONSENT, Drive
 from recruitment.models.drives import drive_code_clean
 
 YES, NO = "yes", "no"
@@ -260,6 +261,12 @@ class DetailsForm(forms.Form):
             "invalid_choice": _("Please choose the language of our messages."),
         },
     )
+    # Opt-in, never ticked in advance: the law on mailings asks for consent the sender can
+    # prove, so this very sentence is stored with the booking when it is ticked.
+    sms_reminders = forms.BooleanField(
+        label=SMS_CONSENT,
+        required=False,
+    )
     consent = forms.BooleanField(
         label=_("I agree to the processing of my personal data as described above."),
         error_messages={"required": _("Please give your consent so that we can book the test.")},
@@ -285,6 +292,8 @@ class DetailsForm(forms.Form):
     def __init__(self, *args: Any, born_on: dt.date | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.born_on = born_on  # None when staff book for a caller: nothing to compare with
+        if not settings.SMS_ENABLED:
+            del self.fields["sms_reminders"]
 
     def clean_drive_code(self) -> Drive | None:
         """The drive whose code was typed. Any code that opens no drive page gets the same

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from recruitment.views import appointments, eligibility, pages, sites, staff, waitlist
+from recruitment.views import appointments, eligibility, pages, reminders, sites, staff, waitlist
 
 urlpatterns = [
     path("", pages.home, name="home"),
@@ -30,6 +30,9 @@ urlpatterns = [
     path("booking/<str:token>/cancel/", appointments.manage_cancel, name="manage-cancel"),
     path("booking/<str:token>/change/", appointments.manage_change, name="manage-change"),
     path("booking/<str:token>/changed/", appointments.manage_changed, name="manage-changed"),
+    path("booking/<str:token>/confirm/", reminders.manage_confirm, name="manage-confirm"),
+    path("reminders/stop/<str:value>/", reminders.stop, name="reminders-stop"),
+    path("book-again/<str:value>/", reminders.book_again, name="book-again"),
     path("", include("recruitment.urls_drives")),
     path("", include("recruitment.urls_organisers")),
     path("", include("recruitment.urls_proposals")),

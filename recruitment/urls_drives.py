@@ -2,7 +2,7 @@
 
 from django.urls import URLPattern, path
 
-from recruitment.views import drives
+from recruitment.views import drives, reminders
 
 urlpatterns: list[URLPattern] = [
     path("drives/", drives.drives, name="drives"),
@@ -22,4 +22,7 @@ urlpatterns: list[URLPattern] = [
     ),
     path("drive-signup/<str:token>/cancel/", drives.manage_cancel, name="drive-signup-cancel"),
     path("drive-signup/<str:token>/window/", drives.manage_window, name="drive-signup-window"),
+    path(
+        "drive-signup/<str:token>/confirm/", reminders.signup_confirm, name="drive-signup-confirm"
+    ),
 ]

@@ -272,6 +272,6 @@ class GZipExceptSecretsMiddleware(GZipMiddleware):
         self, request: HttpRequest, response: HttpResponseBase
     ) -> HttpResponseBase:
         match = request.resolver_match
-        if match is not None and "token" in match.kwargs:
+        if match is not None and {"token", "value"} & match.kwargs.keys():
             return response
         return super().process_response(request, response)

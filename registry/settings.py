@@ -62,16 +62,32 @@ def env_rate(name: str, default: str) -> str:
     return raw
 
 
-def env_hours(name: str, default: str) -> list[int]:
-    """Whole hours before an event, such as "24,2"."""
+_OFFSET = re.compile(r"(\d+)([hm]?)")
+
+
+def env_minutes(name: str, default: str) -> list[int]:
+    """Spans before an event in minutes, from hours such as "24,2" or with units such as
+    "24h,2h,15m" (h: hours, m: minutes), the longest first."""
+    raw = os.environ.get(name, default)
+    minutes = set()
+    for part in raw.replace(" ", "").split(","):
+        match = _OFFSET.fullmatch(part)
+        if not match or int(match[1]) <= 0:
+            raise ImproperlyConfigured(f"{name} must be hours like 24,2 or 24h,30m, not {raw!r}")
+        minutes.add(int(match[1]) * (1 if match[2] == "m" else 60))
+    return sorted(minutes, reverse=True)
+
+
+def env_quiet(name: str, default: str) -> tuple[dt.time, dt.time]:
+    """Quiet hours such as 21:00-09:00 (across midnight when the start is later)."""
     raw = os.environ.get(name, default)
     try:
-        hours = sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True)
+        start, end = (dt.time.fromisoformat(part.strip()) for part in raw.split("-"))
     except ValueError:
-        raise ImproperlyConfigured(f"{name} must be whole hours like 24,2, not {raw!r}") from None
-    if any(h <= 0 for h in hours):
-        raise ImproperlyConfigured(f"{name} must be whole hours like 24,2, not {raw!r}")
-    return hours
+        raise ImproperlyConfigured(f"{name} must be like 21:00-09:00, not {raw!r}") from None
+    if start == end:
+        raise ImproperlyConfigured(f"{name} must be like 21:00-09:00, not {raw!r}")
+    return start, end
 
 
 def env_time(name: str, default: str) -> dt.time:
@@ -226,11 +242,28 @@ LIVE_PAGE_SECONDS = env_int("LIVE_PAGE_SECONDS", 10)
 # the passing of time changes (a time that has begun). 0 renders every request.
 RENDER_CACHE_SECONDS = env_int("RENDER_CACHE_SECONDS", 30)
 
-# Reminders (recruitment/services/reminders.py): hours before an appointment; days before a
-# drive, and the local time of the reminder on the drive's morning.
-REMINDER_HOURS = env_hours("REMINDER_HOURS", "24,2")
+# Reminders (recruitment/services/reminders.py): before an appointment (hours, or with units:
+# "24h,2h,10m"); days before a drive, and the local time of the reminder on the drive's morning.
+REMINDER_MINUTES = env_minutes("REMINDER_HOURS", "24,2")
 DRIVE_REMINDER_DAYS = env_int("DRIVE_REMINDER_DAYS", 2)
 DRIVE_REMINDER_MORNING = env_time("DRIVE_REMINDER_MORNING", "08:00")
+# After the day: the local time of the thank-you (attended) and "we missed you" (did not come)
+# emails on the next day.
+AFTER_DAY_AT = env_time("AFTER_DAY_AT", "10:00")
+
+# SMS (recruitment/sms): opt-in reminders. The console backend prints them (the demo); the
+# SMS.ru backend sends them. Never in the quiet hours, recipient's local time. Replies (a numeric
+# sender only) and delivery reports come to /sms/callback/<SMS_WEBHOOK_SECRET>.
+SMS_ENABLED = env_bool("SMS_ENABLED", True)
+SMS_BACKEND = env_str("SMS_BACKEND", "recruitment.sms.backends.console.SmsBackend")
+SMS_API_URL = env_str("SMS_API_URL", "https://sms.ru")
+SMS_API_KEY = os.environ.get("SMS_API_KEY", "")
+SMS_SENDER = os.environ.get("SMS_SENDER", "")
+SMS_TIMEOUT = env_int("SMS_TIMEOUT", 10)
+SMS_QUIET_HOURS = env_quiet("SMS_QUIET_HOURS", "21:00-09:00")
+SMS_WEBHOOK_SECRET = os.environ.get("SMS_WEBHOOK_SECRET", "")
+# Whether people can answer our SMS (a numeric sender): the text then says "reply YES or NO".
+SMS_REPLIES = env_bool("SMS_REPLIES", False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -368,6 +401,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
 # Publishing gives up at once when Redis is down: the outbox sweep sends what was not queued.
 CELERY_TASK_PUBLISH_RETRY = False
+# /healthz fails when the beat's outbox sweep (every 30 s) has not run for this long.
+SWEEP_STALE_SECONDS = env_int("SWEEP_STALE_SECONDS", 300)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "registry.tasks.heartbeat", "schedule": 60.0},
     "outbox-sweep": {"task": "recruitment.tasks.sweep_outbox", "schedule": 30.0},

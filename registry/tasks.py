@@ -7,6 +7,10 @@ from django.utils import timezone
 log = logging.getLogger(__name__)
 
 HEARTBEAT_KEY = "worker-heartbeat"
+# The outbox sweep's last run (recruitment.tasks.sweep_outbox writes it), and when /healthz first
+# found none on record.
+SWEEP_KEY = "outbox-last-sweep"
+SWEEP_MISSING_KEY = "outbox-sweep-missing-since"
 
 
 @shared_task

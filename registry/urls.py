@@ -4,11 +4,15 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django.utils.translation import gettext_lazy as _
 
+from recruitment.views import reminders
 from registry import views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
+    # Outside the language prefix: an SMS has no room for it, and the gateway posts here.
+    path("s/<str:code>", reminders.short_link, name="short-link"),
+    path("sms/callback/<str:secret>", reminders.sms_callback, name="sms-callback"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 from typing import Any
 
@@ -16,11 +17,11 @@ from django.http import (
 )
 from django.template.loader import render_to_string
 from django.templatetags.static import static
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from registry.tasks import HEARTBEAT_KEY
+from registry.tasks import HEARTBEAT_KEY, SWEEP_KEY, SWEEP_MISSING_KEY
 
 
 def _database_ok() -> bool:
@@ -41,6 +42,20 @@ def _broker_ok() -> bool:
         return False
     finally:
         client.close()
+
+
+def _sweep_ok(now: dt.datetime) -> tuple[bool, str | None]:
+    """Whether the beat's outbox sweep (every 30 s) ran lately, and when it last did. With no
+    sweep on record (a fresh start, a Redis emptied) the clock starts at the first check that
+    notices, so a site that never runs beat fails after SWEEP_STALE_SECONDS too."""
+    stale = dt.timedelta(seconds=settings.SWEEP_STALE_SECONDS)
+    last = cache.get(SWEEP_KEY)
+    if last is None:
+        cache.add(SWEEP_MISSING_KEY, now.isoformat(), timeout=None)
+        since = cache.get(SWEEP_MISSING_KEY)
+        missing = dt.datetime.fromisoformat(since) if since else now
+        return now - missing < stale, None
+    return now - dt.datetime.fromisoformat(last) < stale, last
 
 
 def _may_see_details(request: HttpRequest) -> bool:
@@ -65,6 +80,9 @@ def _may_see_details(request: HttpRequest) -> bool:
 def healthz(request: HttpRequest) -> JsonResponse:
     """Anyone learns whether the site is ok; only staff and local probes learn what is down."""
     checks = {"database": _database_ok(), "broker": _broker_ok()}
+    last_sweep = None
+    if checks["broker"]:  # (with Redis down, the broker check says it all)
+        checks["outbox_sweep"], last_sweep = _sweep_ok(timezone.now())
     down = [name for name, ok in checks.items() if not ok]
     body: dict[str, Any] = {"status": "failing" if down else "ok"}
     if _may_see_details(request):
@@ -72,6 +90,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "down": down,
             **{name: "ok" if ok else "down" for name, ok in checks.items()},
             "worker_last_seen": cache.get(HEARTBEAT_KEY) if checks["broker"] else None,
+            "outbox_last_sweep": last_sweep,
         }
     return JsonResponse(body, status=503 if down else 200)
 

@@ -32,3 +32,4 @@ def _fresh_cache() -> None:
 
 
 from tests.mail import smtp  # noqa: E402, F401 - the real SMTP server fixture, for every test
+from tests.sms_provider import sms_provider  # noqa: E402, F401 - the SMS.ru stand-in fixture

@@ -14,12 +14,14 @@ from recruitment.models.drives import (
 )
 from recruitment.models.eligibility import AgePolicy, Condition, RulesVersion
 from recruitment.models.outbox import OutboxEmail
-from recruitment.models.people import ConsentText, ConsentVia, normalize_email
+from recruitment.models.people import SMS_CONSENT, ConsentText, ConsentVia, normalize_email
 from recruitment.models.sites import Closure, OpeningPattern, Slot, TypingSite
+from recruitment.models.sms import SmsOptOut, SmsReply
 from recruitment.models.tokens import LinkToken
 from recruitment.models.waitlist import WaitlistEntry
 
 __all__ = [
+    "SMS_CONSENT",
     "AgePolicy",
     "Appointment",
     "CheckinAction",
@@ -41,6 +43,8 @@ __all__ = [
     "RulesVersion",
     "Sample",
     "Slot",
+    "SmsOptOut",
+    "SmsReply",
     "TypingSite",
     "WaitlistEntry",
     "in_language",

@@ -19,8 +19,8 @@ class OutboxQuerySet(models.QuerySet["OutboxEmail"]):
 
 
 class OutboxEmail(models.Model):
-    """An email waiting to go out, written in the same transaction as the change that caused
-    it. A worker claims a row before sending it, so each goes out once.
+    """A message (an email, or an SMS) waiting to go out, written in the same transaction as
+    the change that caused it. A worker claims a row before sending it, so each goes out once.
 
     The message is rendered when it is sent, in the recipient's language, from the rows it names
     (an appointment, a waiting-list entry), with a working link minted at that moment. What is
@@ -46,8 +46,21 @@ class OutboxEmail(models.Model):
         EVENT = "event", _("calendar event")
         CANCELLED = "cancelled", _("calendar cancellation")
 
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("email")
+        SMS = "sms", _("SMS")
+
+    class Delivery(models.TextChoices):
+        UNKNOWN = "", _("not reported")
+        DELIVERED = "delivered", _("delivered")
+        UNDELIVERED = "undelivered", _("not delivered")
+
     kind = models.CharField(_("kind"), max_length=40)
-    to = models.EmailField(_("to"))
+    channel = models.CharField(
+        _("channel"), max_length=5, choices=Channel.choices, default=Channel.EMAIL
+    )
+    # An email address, or a phone number in international form for an SMS.
+    to = models.CharField(_("to"), max_length=254)
     language = models.CharField(_("language"), max_length=2)
     link = models.CharField(_("link"), max_length=10, choices=Link.choices, blank=True)
     calendar = models.CharField(
@@ -119,18 +132,33 @@ class OutboxEmail(models.Model):
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
+    # An SMS's cost in parts (GSM-7: 160 characters, or 153 each when split; one Cyrillic letter
+    # makes it UCS-2: 70, or 67 each), the gateway's id for it and what its report said.
+    segments = models.PositiveSmallIntegerField(_("SMS parts"), default=0)
+    provider_id = models.CharField(_("gateway's message id"), max_length=64, blank=True)
+    delivery = models.CharField(
+        _("delivery report"), max_length=12, choices=Delivery.choices, blank=True
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     objects = OutboxQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = _("outgoing email")
+        verbose_name = _("outgoing message")
         verbose_name_plural = _("outbox")
-        indexes = [models.Index(fields=["status", "send_after"])]
+        indexes = [
+            models.Index(fields=["status", "send_after"]),
+            models.Index(fields=["provider_id"], name="outbox_provider_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to}"
+
+    @property
+    def client_id(self) -> str:
+        """An SMS's id of our own, the same for every attempt (the gateway's duplicate check)."""
+        return f"outbox-{self.pk}"
 
     @property
     def message_id(self) -> str:

@@ -52,6 +52,14 @@ class ConsentVia(models.TextChoices):
     DRIVE = "drive", _("at a drive, on the organiser's device")
 
 
+# The opt-in to SMS reminders, as the forms show it; kept word for word with each booking that
+# ticks it (Person.sms_consent_text), in the language it was shown in.
+SMS_CONSENT = _(
+    "Also remind me by SMS to the number above (never at night). I can stop SMS at any time by "
+    "replying STOP or with the link in any reminder."
+)
+
+
 class Person(models.Model):
     """Who a booking or a waiting-list place is for. The normalised email and phone are what
     "one active appointment per person" is judged by."""
@@ -66,6 +74,19 @@ class Person(models.Model):
     consent_via = models.CharField(
         _("consent given how"), max_length=8, choices=ConsentVia.choices, default=ConsentVia.WEB
     )
+    # SMS reminders are opt-in: the law on mailings asks the sender to prove the consent, so
+    # when, how and the very words agreed to are kept with it.
+    sms_reminders = models.BooleanField(_("SMS reminders"), default=False)
+    sms_consent_at = models.DateTimeField(_("SMS consent given"), null=True, blank=True)
+    sms_consent_via = models.CharField(
+        _("SMS consent given how"), max_length=8, choices=ConsentVia.choices, blank=True
+    )
+    sms_consent_text = models.TextField(_("SMS consent, as worded"), blank=True)
+    # The one-click link in a reminder (or its List-Unsubscribe header) stops further reminders
+    # for this booking; confirmations and cancellations still go out.
+    reminders_stopped_at = models.DateTimeField(_("reminders stopped"), null=True, blank=True)
+    # "Yes, I'm coming": a reply to an SMS, or the button on the manage page.
+    confirmed_at = models.DateTimeField(_("confirmed coming"), null=True, blank=True)
     rules_version = models.PositiveIntegerField(_("eligibility rules version"))
     rules_checked_on = models.DateField(_("eligibility checked on"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)

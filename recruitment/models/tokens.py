@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from recruitment.models.appointments import Appointment
 from recruitment.models.drives import DriveSignup
 from recruitment.models.waitlist import WaitlistEntry
-from recruitment.tokens import token_hash, token_new
+from recruitment.tokens import token_hash, token_new, token_short
 
 # A manage link outlives no appointment (it dies when the appointment ends); this bounds a
 # token whose appointment is moved far ahead again and again.
@@ -106,35 +106,56 @@ class LinkToken(models.Model):
         appointment: Appointment | None = None,
         waitlist_entry: WaitlistEntry | None = None,
         drive_signup: DriveSignup | None = None,
+        short: bool = False,
     ) -> str:
-        """A new working token for an appointment's manage link or an entry's offer; only its
-        hash is saved. Returns the token, to be put in one email and nowhere else."""
-        token, hashed = token_new()
+        """A new working token for an appointment's manage link, an entry's offer or a
+        sign-up's link; only its hash is saved. Returns the token, to be put in one message and
+        nowhere else (`short`: the shorter kind an SMS carries)."""
+        token, link = cls.build(
+            now=now,
+            appointment=appointment,
+            waitlist_entry=waitlist_entry,
+            drive_signup=drive_signup,
+            short=short,
+        )
+        link.save()
+        return token
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        now: dt.datetime,
+        appointment: Appointment | None = None,
+        waitlist_entry: WaitlistEntry | None = None,
+        drive_signup: DriveSignup | None = None,
+        short: bool = False,
+    ) -> tuple[str, LinkToken]:
+        """As `mint`, unsaved: a batch of messages saves its links in one query."""
+        token, hashed = token_short() if short else token_new()
         if appointment is not None:
-            cls.objects.create(
+            return token, cls(
                 purpose=cls.Purpose.MANAGE,
                 token_hash=hashed,
                 appointment=appointment,
                 created_at=now,
                 expires_at=now + dt.timedelta(days=MANAGE_LINK_DAYS),
             )
-        elif waitlist_entry is not None:
-            cls.objects.create(
+        if waitlist_entry is not None:
+            return token, cls(
                 purpose=cls.Purpose.OFFER,
                 token_hash=hashed,
                 waitlist_entry=waitlist_entry,
                 created_at=now,
                 expires_at=waitlist_entry.offer_expires_at or now,
             )
-        elif drive_signup is not None:
+        if drive_signup is not None:
             ends = drive_signup.drive.ends_at or now
-            cls.objects.create(
+            return token, cls(
                 purpose=cls.Purpose.SIGNUP,
                 token_hash=hashed,
                 drive_signup=drive_signup,
                 created_at=now,
                 expires_at=max(ends, now) + dt.timedelta(days=1),
             )
-        else:
-            raise ValueError("a link opens an appointment, an offer or a drive sign-up")
-        return token
+        raise ValueError("a link opens an appointment, an offer or a drive sign-up")

@@ -34,7 +34,11 @@ from recruitment.services.appointments_create import (
 )
 from recruitment.services.eligibility import proof_current
 from recruitment.services.people import Details
-from recruitment.services.reminders import appointment_reminders_plan, reminders_cancel
+from recruitment.services.reminders import (
+    after_day_plan,
+    appointment_reminders_plan,
+    reminders_cancel,
+)
 from recruitment.services.waitlist import waitlist_offer
 from registry.locks import lock_one, lock_rows
 
@@ -248,4 +252,5 @@ def appointment_mark(*, appointment_id: int, status: str, now: dt.datetime) -> A
             if not constraint_violated(error, ONE_PER_PERSON):
                 raise
             raise CannotMark from None
+        after_day_plan(appointment, now)
         return appointment

@@ -24,7 +24,7 @@ from recruitment.models import (
     Sample,
 )
 from recruitment.services.drives import DriveClosed, DriveError, signup_email
-from recruitment.services.reminders import reminders_cancel
+from recruitment.services.reminders import after_day_plan, reminders_cancel
 from registry.locks import lock_one, lock_rows
 
 # Messages to everyone signed up: at most this many per drive a day.
@@ -131,9 +131,13 @@ def drive_finish(*, drive_id: int, now: dt.datetime) -> int:
             if p.status == DriveSignup.Status.CHECKED_IN
         ]
         Sample.objects.bulk_create(samples)
-        DriveSignup.objects.filter(drive=drive, status=DriveSignup.Status.SIGNED_UP).update(
-            status=DriveSignup.Status.NO_SHOW
-        )
+        for person in people:
+            if person.status == DriveSignup.Status.SIGNED_UP:
+                person.status = DriveSignup.Status.NO_SHOW
+                person.save(update_fields=["status"])
+            if person.status in (DriveSignup.Status.CHECKED_IN, DriveSignup.Status.NO_SHOW):
+                person.drive = drive
+                after_day_plan(person, now)
         DriveSignup.objects.filter(drive=drive, status=DriveSignup.Status.WAITING).update(
             status=DriveSignup.Status.CANCELLED, cancelled_at=now
         )

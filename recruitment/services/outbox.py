@@ -1,4 +1,5 @@
-"""Emails through an outbox table: written with the change that causes them, sent by Celery.
+"""Emails and SMS through an outbox table: written with the change that causes them, sent by
+Celery.
 
 A row is claimed by a conditional UPDATE before it is sent, so two workers (or a task and the
 beat sweep) never send the same row twice. Permanent SMTP refusals mark the row failed for staff;
@@ -7,6 +8,11 @@ anything else is retried with backoff.
 Delivery is at least once: a worker that dies after the SMTP server accepted a message but
 before the row was marked sent leaves it "sending"; the sweep sends it again after
 STUCK_AFTER, with the same Message-ID, so a receiver can drop the copy.
+
+Workers take due rows in batches (`outbox_drain`: SELECT … FOR UPDATE SKIP LOCKED, so two
+workers or two sweeps never take the same row) and send each batch over one SMTP connection, or
+one keep-alive connection to the SMS gateway. An SMS carries the row's own client id, the same
+for every attempt, for the gateway's duplicate check.
 
 Messages are rendered when they are sent, not when they are queued: the working link in them
 (manage, offer) is minted at that moment and only its hash is stored. The row keeps the text as
@@ -24,19 +30,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from celery import current_app
-from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F
-from django.template import Context
-from django.template.loader import get_template, render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 
-from recruitment.calendar import ics_bytes
 from recruitment.models import (
     Appointment,
     Drive,
@@ -46,6 +44,8 @@ from recruitment.models import (
     OutboxEmail,
     WaitlistEntry,
 )
+from recruitment.services.messages import NoLongerNeeded, outbox_render, sms_render
+from recruitment.sms import SmsError, SmsMessage, get_backend, segments
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +53,14 @@ STUCK_AFTER = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 BACKOFF = [60, 300, 900, 1800, 3600, 7200, 14400]  # seconds after the 1st, 2nd, … failure
 REDACTED = "…"
+BATCH = 100  # rows a worker takes at once, sent over one connection
+MAX_DRAINS = 200  # batches one sweep hands out (20,000 messages); the next sweep hands the rest
 
 
 def outbox_enqueue(
     *,
     kind: str,
+    channel: str = OutboxEmail.Channel.EMAIL,
     to: str,
     language: str,
     appointment: Appointment | None = None,
@@ -78,6 +81,7 @@ def outbox_enqueue(
     transaction commits, and if the broker is down the beat sweep sends it later."""
     email = OutboxEmail.objects.create(
         kind=kind,
+        channel=channel,
         to=to,
         language=language,
         appointment=appointment,
@@ -117,6 +121,17 @@ def outbox_queue(email_id: int) -> None:
         log.warning("could not queue email %s (%s); the outbox sweep will send it", email_id, error)
 
 
+def outbox_queue_drains(count: int) -> bool:
+    """Hand `count` batch tasks to the workers; False if the broker would not take them."""
+    try:
+        for _ in range(min(count, MAX_DRAINS)):
+            current_app.send_task("recruitment.tasks.drain_outbox")
+    except Exception as error:
+        log.warning("could not queue outbox batches (%s); sending here", error)
+        return False
+    return True
+
+
 def _claim(email_id: int, now: dt.datetime) -> bool:
     claimed = (
         OutboxEmail.objects.due(now, STUCK_AFTER)
@@ -141,145 +156,170 @@ def _permanent(error: Exception) -> bool:
     return False
 
 
-class NoLongerNeeded(Exception):
-    """The link the message exists for no longer opens anything (a cancelled appointment, an
-    expired offer): sending it would only confuse."""
-
-
-def _plain(name: str, context: dict[str, Any]) -> str:
-    """A plain-text template, not HTML-escaped (O'Brien, not O&#x27;Brien)."""
-    return get_template(name).template.render(Context(context, autoescape=False))  # type: ignore[attr-defined]
-
-
-def _started(booked: Any, now: dt.datetime) -> bool:
-    """Whether the appointment or the sign-up a reminder is for has begun (or is unknown)."""
-    if isinstance(booked, Appointment):
-        return booked.slot.starts_at <= now
-    if isinstance(booked, DriveSignup):
-        starts = booked.window.starts_at if booked.window else booked.drive.starts_at
-        return starts is None or starts <= now
-    return True
-
-
-def outbox_render(email: OutboxEmail, now: dt.datetime) -> tuple[EmailMultiAlternatives, str]:
-    """The message as it goes out, and the token in it ("" when it carries none)."""
-    context: dict[str, Any] = {"site_url": settings.SITE_URL}
-    appointment = email.appointment
-    entry = email.waitlist_entry
-    if appointment is not None:
-        context.update(appointment=appointment, slot=appointment.slot, site=appointment.slot.site)
-    if entry is not None:
-        context.update(entry=entry, slot=entry.offered_slot, site=entry.site)
-    signup = email.drive_signup
-    context.update(
-        signup=signup,
-        drive=email.drive,
-        user=email.user,
-        proposal=email.proposal,
-        note=email.note,
-    )
-    if email.kind.endswith("-reminder") and _started(appointment or signup, now):
-        raise NoLongerNeeded  # its time came only after the appointment began (a worker was away)
-    token = ""
-    with translation.override(email.language):
-        if email.link == OutboxEmail.Link.MANAGE:
-            if appointment is None or not appointment.manageable(now):
-                raise NoLongerNeeded
-            token = LinkToken.mint(now=now, appointment=appointment)
-            context["manage_url"] = reverse("manage", kwargs={"token": token})
-        elif email.link == OutboxEmail.Link.OFFER:
-            if entry is None or not entry.offer_open(now):
-                raise NoLongerNeeded
-            token = LinkToken.mint(now=now, waitlist_entry=entry)
-            context["offer_url"] = reverse("offer", kwargs={"token": token})
-        elif email.link == OutboxEmail.Link.SIGNUP:
-            if signup is None or not signup.manageable(now):
-                raise NoLongerNeeded
-            token = LinkToken.mint(now=now, drive_signup=signup)
-            context["manage_url"] = reverse("drive-signup-manage", kwargs={"token": token})
-        elif email.link == OutboxEmail.Link.PASSWORD:
-            user = email.user
-            if user is None or not user.is_active:
-                raise NoLongerNeeded
-            # Django's own one-time token: it stops working once the password is set.
-            token = default_token_generator.make_token(user)
-            uid = urlsafe_base64_encode(force_bytes(user.pk))
-            context["password_url"] = reverse(
-                "organiser-password", kwargs={"uidb64": uid, "token": token}
-            )
-        subject = " ".join(render_to_string(f"emails/{email.kind}-subject.txt", context).split())
-        text = _plain(f"emails/{email.kind}-body.txt", context)
-        html = render_to_string(f"emails/{email.kind}-body.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject, body=text, to=[email.to], headers={"Message-ID": email.message_id}
-    )
-    message.attach_alternative(html, "text/html")
-    booked = appointment or signup
-    if email.calendar and booked is not None:
-        cancelled = email.calendar == OutboxEmail.Calendar.CANCELLED
-        event = booked.calendar_event(cancelled=cancelled)
-        name = "cancelled.ics" if cancelled else "appointment.ics"
-        message.attach(name, ics_bytes(event, now=now).decode(), "text/calendar")
-    return message, token
+RELATED = (
+    "appointment__slot__site",
+    "waitlist_entry__offered_slot__site",
+    "waitlist_entry__site",
+    "drive_signup__window",
+    "drive__partner",
+    "user",
+    "proposal",
+)
 
 
 def outbox_send(*, email_id: int, now: dt.datetime, connection: Any = None) -> str:
-    """Send one queued email if it can be claimed; returns its status afterwards."""
+    """Send one queued message if it can be claimed; returns its status afterwards."""
     if not _claim(email_id, now):
         return "skipped"
-    email = OutboxEmail.objects.select_related(
-        "appointment__slot__site",
-        "waitlist_entry__offered_slot__site",
-        "waitlist_entry__site",
-        "drive_signup__window",
-        "drive__partner",
-        "user",
-        "proposal",
-    ).get(pk=email_id)
-    if email.drive_signup is not None and email.drive is not None:
-        email.drive_signup.drive = email.drive
-    try:
-        message, token = outbox_render(email, now)
-    except NoLongerNeeded:
-        OutboxEmail.objects.filter(pk=email.pk).update(status=OutboxEmail.Status.CANCELLED)
-        return OutboxEmail.Status.CANCELLED
-    message.connection = connection or get_connection()
-    try:
-        message.send()
-    except Exception as error:
-        permanent = _permanent(error) or email.attempts >= MAX_ATTEMPTS
-        delay = _jittered(BACKOFF[min(email.attempts - 1, len(BACKOFF) - 1)])
-        OutboxEmail.objects.filter(pk=email.pk).update(
-            status=OutboxEmail.Status.FAILED if permanent else OutboxEmail.Status.QUEUED,
-            send_after=now + dt.timedelta(seconds=delay),
-            claimed_at=None,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
+    return _deliver([email_id], now, connection=connection).get(email_id, "skipped")
+
+
+def outbox_drain(*, now: dt.datetime, limit: int = BATCH) -> tuple[int, int]:
+    """Take up to `limit` due rows no one else holds and send them; returns how many were taken
+    and how many sent. Several workers drain at once without ever taking the same row."""
+    with transaction.atomic():
+        ids = list(
+            OutboxEmail.objects.due(now, STUCK_AFTER)
+            .select_for_update(skip_locked=True)
+            .order_by("send_after")
+            .values_list("pk", flat=True)[:limit]
         )
-        log.warning("email %s %s: %s", email.pk, "failed" if permanent else "will retry", error)
-        return OutboxEmail.Status.FAILED if permanent else OutboxEmail.Status.QUEUED
-    OutboxEmail.objects.filter(pk=email.pk).update(
-        status=OutboxEmail.Status.SENT,
-        sent_at=now,
-        last_error="",
-        subject=message.subject[:300],
-        body_text=message.body.replace(token, REDACTED) if token else message.body,
-    )
-    return OutboxEmail.Status.SENT
+        OutboxEmail.objects.filter(pk__in=ids).update(
+            status=OutboxEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    if not ids:
+        return 0, 0
+    results = _deliver(ids, now)
+    return len(ids), sum(1 for status in results.values() if status == OutboxEmail.Status.SENT)
+
+
+def outbox_due_count(now: dt.datetime) -> int:
+    return OutboxEmail.objects.due(now, STUCK_AFTER).count()
 
 
 def outbox_sweep(*, now: dt.datetime, limit: int = 500) -> int:
-    """Send what is due or stuck; safe to run in several workers at once."""
-    ids = list(
-        OutboxEmail.objects.due(now, STUCK_AFTER)
-        .order_by("send_after")
-        .values_list("pk", flat=True)[:limit]
-    )
-    connection = get_connection()
+    """Send what is due or stuck, here and now; safe to run in several workers at once."""
     sent = 0
-    for email_id in ids:
-        if outbox_send(email_id=email_id, now=now, connection=connection) == "sent":
-            sent += 1
+    for _batch in range(-(-limit // BATCH)):
+        taken, delivered = outbox_drain(now=now, limit=BATCH)
+        sent += delivered
+        if not taken:
+            break
     return sent
+
+
+SENT_FIELDS = ["status", "sent_at", "last_error", "subject", "body_text", "segments", "provider_id"]
+# Sent rows are marked in groups this big: a worker killed mid-batch resends at most this many
+# (each with its stable Message-ID, see the module's docstring).
+MARK_EVERY = 20
+
+
+def _deliver(ids: list[int], now: dt.datetime, connection: Any = None) -> dict[int, str]:
+    """Render and send claimed rows (status "sending"), emails over one SMTP connection and
+    SMS over one gateway connection; record each outcome. The batch's links are saved in one
+    query before anything is sent, and sent rows are marked MARK_EVERY at a time."""
+    rows = list(OutboxEmail.objects.select_related(*RELATED).filter(pk__in=ids).order_by("pk"))
+    results: dict[int, str] = {}
+    emails: list[tuple[OutboxEmail, EmailMultiAlternatives, str]] = []
+    texts: list[tuple[OutboxEmail, str, str]] = []
+    links: list[LinkToken] = []
+    for row in rows:
+        if row.drive_signup is not None and row.drive is not None:
+            row.drive_signup.drive = row.drive
+        try:
+            if row.channel == OutboxEmail.Channel.SMS:
+                texts.append((row, *sms_render(row, now, links)))
+            else:
+                emails.append((row, *outbox_render(row, now, links)))
+        except NoLongerNeeded:
+            OutboxEmail.objects.filter(pk=row.pk).update(status=OutboxEmail.Status.CANCELLED)
+            results[row.pk] = OutboxEmail.Status.CANCELLED
+    LinkToken.objects.bulk_create(links)
+    sent = _SentRows(now, results)
+    if emails:
+        connection = connection or get_connection()
+        for row, message, token in emails:
+            message.connection = connection
+            try:
+                connection.open()  # kept open for the batch (a no-op while it is)
+                message.send()
+            except Exception as error:
+                _close_quietly(connection)  # the next message opens a fresh one
+                results[row.pk] = _failed(row, error, _permanent(error), now)
+                continue
+            body = message.body.replace(token, REDACTED) if token else message.body
+            sent.add(row, subject=message.subject[:300], body_text=body)
+        _close_quietly(connection)
+    if texts:
+        _send_texts(texts, now, sent)
+    sent.flush()
+    return results
+
+
+class _SentRows:
+    """Rows sent and not yet marked so, written MARK_EVERY at a time."""
+
+    def __init__(self, now: dt.datetime, results: dict[int, str]) -> None:
+        self.now = now
+        self.results = results
+        self.rows: list[OutboxEmail] = []
+
+    def add(self, row: OutboxEmail, **fields: Any) -> None:
+        row.status, row.sent_at, row.last_error = OutboxEmail.Status.SENT, self.now, ""
+        for name, value in fields.items():
+            setattr(row, name, value)
+        self.rows.append(row)
+        self.results[row.pk] = OutboxEmail.Status.SENT
+        if len(self.rows) >= MARK_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            OutboxEmail.objects.bulk_update(self.rows, SENT_FIELDS)
+            self.rows = []
+
+
+def _close_quietly(connection: Any) -> None:
+    try:
+        connection.close()
+    except Exception:  # a broken connection is closed by dropping it
+        connection.connection = None
+
+
+def _failed(row: OutboxEmail, error: Exception, permanent: bool, now: dt.datetime) -> str:
+    """A refusal that will never pass is "failed" at once; anything else waits its turn in
+    the backoff and is tried again, until MAX_ATTEMPTS."""
+    permanent = permanent or row.attempts >= MAX_ATTEMPTS
+    delay = _jittered(BACKOFF[min(row.attempts - 1, len(BACKOFF) - 1)])
+    OutboxEmail.objects.filter(pk=row.pk).update(
+        status=OutboxEmail.Status.FAILED if permanent else OutboxEmail.Status.QUEUED,
+        send_after=now + dt.timedelta(seconds=delay),
+        claimed_at=None,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+    )
+    log.warning("%s %s %s: %s", row.channel, row.pk, "failed" if permanent else "retry", error)
+    return OutboxEmail.Status.FAILED if permanent else OutboxEmail.Status.QUEUED
+
+
+def _send_texts(
+    texts: list[tuple[OutboxEmail, str, str]], now: dt.datetime, sent: _SentRows
+) -> None:
+    backend = get_backend()
+    messages = [SmsMessage(to=row.to, text=text, client_id=row.client_id) for row, text, _ in texts]
+    try:
+        answers: list[Any] = backend.send_many(messages)
+    except Exception as error:  # a backend's own bug: every row is kept for a retry
+        answers = [SmsError(f"{type(error).__name__}: {error}", permanent=False)] * len(texts)
+    for (row, text, token), answer in zip(texts, answers, strict=True):
+        if isinstance(answer, SmsError):
+            sent.results[row.pk] = _failed(row, answer, answer.permanent, now)
+            continue
+        sent.add(
+            row,
+            body_text=text.replace(token, REDACTED) if token else text,
+            segments=segments(text).count,
+            provider_id=answer.provider_id[:64],
+        )
 
 
 def outbox_retry(*, email_ids: Iterable[int], now: dt.datetime) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from recruitment.models import ConsentText, ConsentVia, normalize_email
+from recruitment.models import SMS_CONSENT, ConsentText, ConsentVia, normalize_email
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class Details:
     language: str
     consent: ConsentText
     consent_via: str = ConsentVia.WEB
+    # SMS reminders: asked for with these words (as shown, in the page's language), or "".
+    sms_consent_text: str = ""
 
     @classmethod
     def from_form(
@@ -33,6 +35,7 @@ class Details:
             language=data["language"],
             consent=consent,
             consent_via=via,
+            sms_consent_text=str(SMS_CONSENT) if data.get("sms_reminders") else "",
         )
 
     @classmethod
@@ -46,6 +49,7 @@ class Details:
             language=person.language,
             consent=person.consent,
             consent_via=person.consent_via,
+            sms_consent_text=person.sms_consent_text if person.sms_reminders else "",
         )
 
     def same_person(self) -> Q:
@@ -66,6 +70,10 @@ class Details:
             "consent": self.consent,
             "consented_at": now,
             "consent_via": self.consent_via,
+            "sms_reminders": bool(self.sms_consent_text),
+            "sms_consent_at": now if self.sms_consent_text else None,
+            "sms_consent_via": self.consent_via if self.sms_consent_text else "",
+            "sms_consent_text": self.sms_consent_text,
             "rules_version": rules_version,
             "rules_checked_on": checked_on,
             "created_at": now,

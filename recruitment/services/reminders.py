@@ -1,4 +1,5 @@
-"""Reminders before an appointment or a drive, as rows of the outbox (issue 9, email first).
+"""Reminders before an appointment or a drive, as rows of the outbox: by email always, and by
+SMS too for those who opted in (and have not sent STOP).
 
 Each reminder is an outbox row whose `send_after` is the moment it falls due; the beat sweep
 sends it then (services/outbox.py), in the person's language, with a working manage link and
@@ -8,7 +9,9 @@ reminder whose time has come only after the appointment began is never sent (out
 
 Times are worked out in the site's (or the drive's) own zone: a reminder a whole number of
 days ahead keeps the local clock time ("tomorrow at 10:00" stays 10:00 across a change to or
-from summer time); one of a few hours is that many real hours ahead.
+from summer time); one of a few hours is that many real hours ahead. An SMS never goes out in
+the quiet hours (settings.SMS_QUIET_HOURS, local time): one that would falls back to the last
+minute before they begin.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 
-from recruitment.models import Appointment, DriveSignup, OutboxEmail
+from recruitment.models import Appointment, DriveSignup, OutboxEmail, SmsOptOut
 from recruitment.services.outbox import outbox_enqueue
 
 APPOINTMENT_REMINDER = "appointment-reminder"
@@ -27,12 +30,19 @@ DRIVE_REMINDER = "drive-reminder"
 KINDS = (APPOINTMENT_REMINDER, DRIVE_REMINDER)
 
 
-def before(starts_at: dt.datetime, zone: zoneinfo.ZoneInfo, hours: int) -> dt.datetime:
-    """`hours` before `starts_at`: whole days on the local clock, other spans in real time."""
-    if hours % 24:
-        return starts_at - dt.timedelta(hours=hours)
-    local = starts_at.astimezone(zone).replace(tzinfo=None) - dt.timedelta(days=hours // 24)
+DAY = 24 * 60
+
+
+def before(starts_at: dt.datetime, zone: zoneinfo.ZoneInfo, minutes: int) -> dt.datetime:
+    """`minutes` before `starts_at`: whole days on the local clock, other spans in real time."""
+    if minutes % DAY:
+        return starts_at - dt.timedelta(minutes=minutes)
+    local = starts_at.astimezone(zone).replace(tzinfo=None) - dt.timedelta(days=minutes // DAY)
     return local.replace(tzinfo=zone).astimezone(dt.UTC)
+
+
+def _offset_name(minutes: int) -> str:
+    return f"{minutes // 60}h" if minutes % 60 == 0 else f"{minutes}m"
 
 
 def morning_of(starts_at: dt.datetime, zone: zoneinfo.ZoneInfo, at: dt.time) -> dt.datetime:
@@ -43,11 +53,40 @@ def morning_of(starts_at: dt.datetime, zone: zoneinfo.ZoneInfo, at: dt.time) -> 
     return min(morning, starts_at - dt.timedelta(hours=1)).astimezone(dt.UTC)
 
 
+def quiet_adjusted(
+    when: dt.datetime, zone: zoneinfo.ZoneInfo, quiet: tuple[dt.time, dt.time]
+) -> dt.datetime:
+    """`when`, or the last minute before the quiet hours (`quiet` = start, end, local time,
+    across midnight when start > end) if it falls inside them."""
+    start, end = quiet
+    local = when.astimezone(zone)
+    clock = local.time().replace(tzinfo=None)
+    overnight = start > end
+    inside = (clock >= start or clock < end) if overnight else (start <= clock < end)
+    if not inside:
+        return when
+    day = local.date()
+    if overnight and clock < end:
+        day -= dt.timedelta(days=1)  # after midnight: the quiet hours began the evening before
+    begins = dt.datetime.combine(day, start).replace(tzinfo=zone)
+    return (begins - dt.timedelta(minutes=1)).astimezone(dt.UTC)
+
+
+def sms_allowed(booked: Appointment | DriveSignup) -> bool:
+    return (
+        settings.SMS_ENABLED
+        and booked.sms_reminders
+        and not SmsOptOut.objects.filter(phone=booked.phone).exists()
+    )
+
+
 def reminders_cancel(
     *, appointment: Appointment | None = None, signup: DriveSignup | None = None
 ) -> int:
     """Cancel the reminders still waiting to go out for a booking or a sign-up."""
-    pending = OutboxEmail.objects.filter(kind__in=KINDS, status=OutboxEmail.Status.QUEUED)
+    pending = OutboxEmail.objects.filter(
+        kind__in=KINDS, status__in=(OutboxEmail.Status.QUEUED, OutboxEmail.Status.FAILED)
+    )
     if appointment is not None:
         pending = pending.filter(appointment=appointment)
     else:
@@ -56,34 +95,57 @@ def reminders_cancel(
 
 
 def _plan(
-    times: dict[str, dt.datetime], now: dt.datetime, key: str, **email: Any
+    booked: Appointment | DriveSignup,
+    zone: zoneinfo.ZoneInfo,
+    times: dict[str, dt.datetime],
+    now: dt.datetime,
+    key: str,
+    **message: Any,
 ) -> list[OutboxEmail]:
     """One reminder for each time still ahead (a booking made later than a reminder's time
-    skips it: nothing is ever sent late), sent once under `key` and the time's name."""
-    return [
+    skips it: nothing is ever sent late), sent once under `key` and the time's name; and its
+    SMS twin for those who asked, moved out of the quiet hours."""
+    planned = [
         outbox_enqueue(
             calendar=OutboxEmail.Calendar.EVENT,
             dedupe_key=f"{key}:{name}",
             send_after=when,
-            **email,
+            to=booked.email,
+            **message,
         )
         for name, when in times.items()
         if when > now
     ]
+    if sms_allowed(booked):
+        for name, when in times.items():
+            moved = quiet_adjusted(when, zone, settings.SMS_QUIET_HOURS)
+            if moved > now:
+                planned.append(
+                    outbox_enqueue(
+                        channel=OutboxEmail.Channel.SMS,
+                        dedupe_key=f"{key}:{name}:sms",
+                        send_after=moved,
+                        to=booked.phone,
+                        **message,
+                    )
+                )
+    return planned
 
 
 def appointment_reminders_plan(appointment: Appointment, now: dt.datetime) -> list[OutboxEmail]:
     """(Re)plan an active appointment's reminders: the pending ones are cancelled, and one is
-    queued for each of settings.REMINDER_HOURS whose time is still ahead."""
+    queued for each of settings.REMINDER_MINUTES whose time is still ahead."""
     reminders_cancel(appointment=appointment)
     slot = appointment.slot
-    times = {f"{h}h": before(slot.starts_at, slot.site.zone, h) for h in settings.REMINDER_HOURS}
+    zone = slot.site.zone
+    times = {_offset_name(m): before(slot.starts_at, zone, m) for m in settings.REMINDER_MINUTES}
     return _plan(
+        appointment,
+        slot.site.zone,
         times,
         now,
         f"reminder:a{appointment.pk}:{appointment.calendar_sequence}",
         kind=APPOINTMENT_REMINDER,
-        to=appointment.email,
         language=appointment.language,
         appointment=appointment,
         link=OutboxEmail.Link.MANAGE,
@@ -99,17 +161,76 @@ def signup_reminders_plan(signup: DriveSignup, now: dt.datetime) -> list[OutboxE
     if starts is None or signup.status != DriveSignup.Status.SIGNED_UP:
         return []
     times = {
-        "days": before(starts, drive.zone, 24 * settings.DRIVE_REMINDER_DAYS),
+        "days": before(starts, drive.zone, DAY * settings.DRIVE_REMINDER_DAYS),
         "morning": morning_of(starts, drive.zone, settings.DRIVE_REMINDER_MORNING),
     }
     return _plan(
+        signup,
+        drive.zone,
         times,
         now,
         f"reminder:s{signup.pk}:{signup.calendar_sequence}",
         kind=DRIVE_REMINDER,
-        to=signup.email,
         language=signup.language,
         drive_signup=signup,
         drive=drive,
         link=OutboxEmail.Link.SIGNUP,
+    )
+
+
+def reminders_stop(booked: Appointment | DriveSignup, now: dt.datetime) -> bool:
+    """The person's one-click "no more reminders" for this booking (email and SMS); what
+    confirms or cancels it still goes out. False when they were stopped already."""
+    model = type(booked)
+    stopped = model.objects.filter(pk=booked.pk, reminders_stopped_at__isnull=True).update(
+        reminders_stopped_at=now
+    )
+    if isinstance(booked, Appointment):
+        reminders_cancel(appointment=booked)
+    else:
+        reminders_cancel(signup=booked)
+    return stopped == 1
+
+
+def booking_confirm(booked: Appointment | DriveSignup, now: dt.datetime) -> bool:
+    """ "Yes, I'm coming" (a reply to an SMS, or the button on the manage page): shown to staff
+    on the day sheet and the sign-up list. False when it was confirmed already."""
+    model = type(booked)
+    done = model.objects.filter(pk=booked.pk, confirmed_at__isnull=True).update(confirmed_at=now)
+    return done == 1
+
+
+THANKS = "visit-thanks"
+MISSED = "visit-missed"
+
+
+def after_day_plan(booked: Appointment | DriveSignup, now: dt.datetime) -> OutboxEmail | None:
+    """After the day, by email: a thank-you to someone who came (what happens next), or a kind
+    "we missed you" with a one-click way to book again to someone who did not. Sent on the next
+    day at settings.AFTER_DAY_AT, local time (at once when marked later than that). A mark
+    taken back, or changed, takes its pending email with it."""
+    field = "appointment" if isinstance(booked, Appointment) else "drive_signup"
+    OutboxEmail.objects.filter(
+        **{field: booked}, kind__in=(THANKS, MISSED), status=OutboxEmail.Status.QUEUED
+    ).update(status=OutboxEmail.Status.CANCELLED)
+    if isinstance(booked, Appointment):
+        came = booked.status == Appointment.Status.ATTENDED
+        missed = booked.status == Appointment.Status.NO_SHOW
+        day, zone = booked.slot.day, booked.slot.site.zone
+        rows: dict[str, Any] = {"appointment": booked}
+    else:
+        came = booked.status == DriveSignup.Status.CHECKED_IN
+        missed = booked.status == DriveSignup.Status.NO_SHOW
+        drive = booked.drive
+        day = drive.day or now.astimezone(drive.zone).date()
+        zone, rows = drive.zone, {"drive_signup": booked, "drive": drive}
+    if not came and not missed:
+        return None
+    next_day = dt.datetime.combine(day + dt.timedelta(days=1), settings.AFTER_DAY_AT, zone)
+    return outbox_enqueue(
+        kind=THANKS if came else MISSED,
+        to=booked.email,
+        language=booked.language,
+        send_after=max(next_day.astimezone(dt.UTC), now),
+        **rows,
     )

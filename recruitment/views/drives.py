@@ -392,7 +392,7 @@ def signed_up(request: HttpRequest, code: str) -> HttpResponse:
 # --- the manage link ----------------------------------------------------------------------
 
 
-def _signup_for_token(token: str, now: dt.datetime) -> DriveSignup:
+def signup_for_token(token: str, now: dt.datetime) -> DriveSignup:
     """The sign-up a manage link is for. Unknown, wrong, expired or over: the same 404."""
     link = (
         LinkToken.objects.live(token, LinkToken.Purpose.SIGNUP, now)
@@ -423,7 +423,7 @@ def _manage_context(signup_: DriveSignup, token: str) -> dict[str, Any]:
 @require_safe
 @never_cache
 def manage(request: HttpRequest, token: str) -> TemplateResponse:
-    signup_ = _signup_for_token(token, timezone.now())
+    signup_ = signup_for_token(token, timezone.now())
     context = _manage_context(signup_, token)
     context["changed"] = done_get(request).get("window_changed") == signup_.pk
     return TemplateResponse(request, "recruitment/drives/manage.html", context)
@@ -434,14 +434,14 @@ def manage(request: HttpRequest, token: str) -> TemplateResponse:
 def manage_window(request: HttpRequest, token: str) -> HttpResponse:
     """Another time window of the same drive; the old one is kept unless the new one is had."""
     now = timezone.now()
-    signup_ = _signup_for_token(token, now)
+    signup_ = signup_for_token(token, now)
     raw = request.POST.get("window", "")
     # A window's id fits PostgreSQL's integer; anything longer is no window (and no 500).
     window_id = int(raw) if raw.isdecimal() and len(raw) <= 9 else 0
     if signup_change_window(signup_id=signup_.pk, window_id=window_id, now=now):
         response = HttpResponseRedirect(reverse("drive-signup-manage", kwargs={"token": token}))
         return done_set(response, window_changed=signup_.pk)
-    signup_ = _signup_for_token(token, now)
+    signup_ = signup_for_token(token, now)
     context = _manage_context(signup_, token)
     context["window_taken"] = True
     return TemplateResponse(request, "recruitment/drives/manage.html", context, status=409)
@@ -452,7 +452,7 @@ def manage_window(request: HttpRequest, token: str) -> HttpResponse:
 def manage_cancel(request: HttpRequest, token: str) -> HttpResponse:
     """Cancelling takes a second, explicit step: this page asks, its POST cancels."""
     now = timezone.now()
-    signup_ = _signup_for_token(token, now)
+    signup_ = signup_for_token(token, now)
     if request.method == "POST":
         if request.POST.get("confirm") != "yes":
             return HttpResponseRedirect(request.path)
@@ -483,7 +483,7 @@ def manage_cancelled(request: HttpRequest) -> HttpResponse:
 @never_cache
 def manage_calendar(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
-    signup_ = _signup_for_token(token, now)
+    signup_ = signup_for_token(token, now)
     if signup_.status != DriveSignup.Status.SIGNED_UP:
         raise Http404  # a place on the waiting list is not a time to keep free
     response = HttpResponse(

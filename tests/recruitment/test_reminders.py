@@ -108,7 +108,7 @@ def test_a_day_before_keeps_the_local_clock_across_the_change_to_summer_time(tim
     assert day_before.astimezone(BERLIN) == dt.datetime(2027, 3, 27, 10, 0, tzinfo=BERLIN)
     assert starts - day_before == dt.timedelta(hours=23)
     assert starts - two_hours == dt.timedelta(hours=2)
-    assert before(starts, BERLIN, 2) == starts - dt.timedelta(hours=2)
+    assert before(starts, BERLIN, 120) == starts - dt.timedelta(hours=2)
 
 
 def test_the_sweep_sends_a_reminder_once_when_due_with_a_working_link(

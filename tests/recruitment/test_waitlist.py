@@ -52,7 +52,10 @@ def offer_token(smtp, entry: WaitlistEntry) -> str:
 @pytest.fixture
 def full_day():
     site = typing_site()
-    slot = make_slot(site, timezone.now() + dt.timedelta(days=3), capacity=1)
+    # 10:00 local, three days ahead: a pattern opening then closes the same day.
+    day = (timezone.now() + dt.timedelta(days=3)).astimezone(site.zone).date()
+    starts = dt.datetime.combine(day, dt.time(10), tzinfo=site.zone)
+    slot = make_slot(site, starts, capacity=1)
     appointment = book(slot, 0)
     return site, slot, appointment
 

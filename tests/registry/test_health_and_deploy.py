@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -49,6 +50,38 @@ def test_healthz_names_the_database_when_it_is_down(client: Client, monkeypatch)
 def test_healthz_reports_when_the_worker_last_ran(client: Client) -> None:
     tasks.heartbeat()
     assert client.get("/healthz").json()["worker_last_seen"]
+
+
+def test_healthz_reports_the_last_outbox_sweep(client: Client) -> None:
+    from recruitment.tasks import sweep_outbox
+
+    sweep_outbox()  # what beat runs every 30 s, here in-process
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok" and body["outbox_sweep"] == "ok"
+    assert body["outbox_last_sweep"]
+
+
+def test_healthz_fails_when_the_sweep_stopped_for_minutes(client: Client, time_machine) -> None:
+    from recruitment.tasks import sweep_outbox
+
+    time_machine.move_to(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC), tick=False)
+    sweep_outbox()
+    time_machine.shift(dt.timedelta(minutes=4))
+    assert client.get("/healthz").status_code == 200
+    time_machine.shift(dt.timedelta(minutes=2))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["down"] == ["outbox_sweep"]
+
+
+def test_healthz_fails_when_no_sweep_ever_ran_for_minutes(client: Client, time_machine) -> None:
+    """A site whose beat never started: fine at first (a fresh start), failing 5 minutes on."""
+    time_machine.move_to(dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC), tick=False)
+    assert client.get("/healthz").status_code == 200
+    time_machine.shift(dt.timedelta(minutes=6))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["down"] == ["outbox_sweep"]
 
 
 VISITOR = "203.0.113.5"

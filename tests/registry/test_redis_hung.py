@@ -19,6 +19,7 @@ from celery import current_app
 from django.test import Client
 
 from registry.celery import app
+from tests.worker import use_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -57,11 +58,6 @@ class SilentRedis:
             connection.close()
 
 
-def _use_broker(url: str) -> None:
-    app.conf.broker_url = url
-    app._after_fork()  # type: ignore[attr-defined] - drops the cached pools of the old URL
-
-
 @pytest.fixture
 def silent_redis(settings) -> Iterator[SilentRedis]:
     silent = SilentRedis()
@@ -71,9 +67,9 @@ def silent_redis(settings) -> Iterator[SilentRedis]:
         "default": {**settings.CACHES["default"], "LOCATION": silent.url},
     }
     original = app.conf.broker_url
-    _use_broker(silent.url)
+    use_broker(silent.url)
     yield silent
-    _use_broker(original)
+    use_broker(original)
     silent.close()
 
 
