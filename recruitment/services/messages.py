@@ -25,8 +25,10 @@ from django.utils.translation import gettext as _
 from recruitment.calendar import ics_bytes
 from recruitment.models import Appointment, DriveSignup, LinkToken, OutboxEmail
 from recruitment.signed_links import AGAIN_SALT, STOP_SALT, sign_booking
+from recruitment.sms import segments
 
 REMINDER_SUFFIX = "-reminder"
+SPLIT_PART = {"GSM-7": 153, "UCS-2": 67}  # units in each part of a text sent in several
 
 
 class NoLongerNeeded(Exception):
@@ -118,7 +120,9 @@ def _link(
             "organiser-password", kwargs={"uidb64": uid, "token": token}
         )
     if token and short:
-        context["short_url"] = f"{settings.SITE_URL}/s/{token}"
+        # Without "https://": phones make a link of a bare address, and the 8 characters
+        # keep what, when and the link in the first part of a Cyrillic text.
+        context["short_url"] = f"{settings.SITE_URL.split('://', 1)[-1]}/s/{token}"
     return token
 
 
@@ -210,10 +214,17 @@ def sms_render(row: OutboxEmail, now: dt.datetime, links: Links = None) -> tuple
         link = context.get("short_url", "")
         when, place = _when_where(row) if booked is not None else ("", "")
         if row.kind.endswith(REMINDER_SUFFIX):
-            what = _("Donor drive") if row.kind.startswith("drive") else _("HLA blood test")
-            # What, when and the link first: they fit the first part even in Cyrillic (67
-            # characters) with a short domain; the place follows.
-            lines = [f"{what} {when} {link}", place]
+            # What, when and the link first, so they are in the first part; the name of what
+            # is shortened when the whole line would not fit it (a long domain). The place
+            # follows.
+            if row.kind.startswith("drive"):
+                what, short = _("Donor drive"), _("Drive")
+            else:
+                what, short = _("HLA blood test"), _("HLA test")
+            first = f"{what} {when} {link}"
+            if len(first) + 1 > SPLIT_PART[segments(first + "\n" + place).encoding]:
+                first = f"{short} {when} {link}"
+            lines = [first, place]
             if settings.SMS_REPLIES:
                 lines.append(_("Reply YES if you are coming, NO to cancel."))
             lines.append(_("Can't come? Cancel: your place goes to someone waiting."))

@@ -151,7 +151,7 @@ def test_a_number_that_sent_stop_gets_no_sms(monday_morning) -> None:
 def test_the_sms_goes_through_the_gateway_once_with_the_essentials_first(
     monday_morning, time_machine, sms_provider: SmsProvider, client: Client, settings
 ) -> None:
-    settings.SITE_URL = "https://registry.example"
+    settings.SITE_URL = "https://registry.example.org"
     starts = monday_morning + dt.timedelta(days=3, hours=1)  # Thursday 10:00
     appointment = _book(make_slot(typing_site(), starts), language="ru")
     time_machine.move_to(starts - dt.timedelta(hours=24), tick=False)
@@ -161,9 +161,9 @@ def test_the_sms_goes_through_the_gateway_once_with_the_essentials_first(
     assert sent["to"] == "+79123456789"
     text = sent["text"]
     first_part = text[: segments(text).per_part]
-    assert "4.03 10:00 MSK" in first_part and "Анализ" in first_part
+    assert "4.03 10:00 MSK" in first_part and "HLA" in first_part
     code = first_part.split("/s/")[1][:11]
-    assert f"https://registry.example/s/{code}" in first_part
+    assert f" registry.example.org/s/{code}" in first_part  # (phones make it a link)
     row = OutboxEmail.objects.get(appointment=appointment, channel="sms", status="sent")
     assert row.segments == segments(text).count >= 1
     assert row.provider_id == sent["sms_id"]
@@ -286,3 +286,29 @@ def test_cancelling_cancels_the_sms_too(monday_morning) -> None:
     appointment = _book(make_slot(typing_site(), monday_morning + dt.timedelta(days=3)))
     appointment_cancel(appointment_id=appointment.pk, now=timezone.now())
     assert {status for status, _when in _sms(appointment)} == {"cancelled"}
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+def test_a_drive_reminders_essentials_fit_the_first_part(language, settings) -> None:
+    from recruitment.services.messages import sms_render
+    from tests.factories import drive, drive_signup
+
+    settings.SITE_URL = "https://donors.registry.example.org"  # a long address
+    lab = drive(days=12)  # a two-digit day or month in most months
+    signup = drive_signup(lab, 1, language=language)
+    row = OutboxEmail.objects.create(
+        kind="drive-reminder",
+        channel="sms",
+        to=signup.phone,
+        language=language,
+        drive_signup=signup,
+        drive=lab,
+        link="signup",
+    )
+    text, token = sms_render(row, timezone.now())
+    split = {"GSM-7": 153, "UCS-2": 67}[segments(text).encoding]
+    first_part = text[:split]
+    local = lab.starts_at.astimezone(lab.zone)
+    assert f"{local.day}.{local:%m} 10:00 MSK" in first_part
+    assert f" donors.registry.example.org/s/{token}" in first_part
+    assert (lab.venue_ru if language == "ru" else lab.venue_en) in text  # where, right after
