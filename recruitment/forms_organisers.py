@@ -360,6 +360,7 @@ class WalkInForm(DetailsForm):
         super().__init__(*args, born_on=None, **kwargs)
         self.today = today
         self.fields.pop("drive_code", None)  # they are at this drive
+        self.fields.pop("sms_reminders", None)  # and need no reminder of it
         for name, (label, required) in self.WORDING.items():
             field = self.fields[name]
             field.label = label
