@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import secrets
 import smtplib
 import time
@@ -54,6 +55,9 @@ STUCK_AFTER = dt.timedelta(minutes=10)
 MAX_ATTEMPTS = 8
 BACKOFF = [60, 300, 900, 1800, 3600, 7200, 14400]  # seconds after the 1st, 2nd, … failure
 REDACTED = "…"
+# The signed links a message carries besides its token (stop reminders, book again): cut from
+# the copy kept too, so no row holds a link that does anything.
+SIGNED_LINK = re.compile(r"(/(?:reminders/stop|book-again)/)[^/\s]+/")
 BATCH = 100  # rows a worker takes at once, sent over one connection
 MAX_DRAINS = 200  # batches one sweep hands out (20,000 messages); the next sweep hands the rest
 
@@ -247,7 +251,7 @@ def _deliver(ids: list[int], now: dt.datetime, connection: Any = None) -> dict[i
                 _close_quietly(connection)  # the next message opens a fresh one
                 results[row.pk] = _failed(row, error, _permanent(error), now)
                 continue
-            body = message.body.replace(token, REDACTED) if token else message.body
+            body = _redacted(str(message.body), token)
             sent.add(row, subject=message.subject[:300], body_text=body)
         _close_quietly(connection)
     if texts:
@@ -295,6 +299,13 @@ class _SentRows:
         self.rows = []
 
 
+def _redacted(text: str, token: str) -> str:
+    """The text as kept: its token and signed links cut out."""
+    if token:
+        text = text.replace(token, REDACTED)
+    return SIGNED_LINK.sub(rf"\g<1>{REDACTED}/", text)
+
+
 def _close_quietly(connection: Any) -> None:
     try:
         connection.close()
@@ -332,7 +343,7 @@ def _send_texts(
             continue
         sent.add(
             row,
-            body_text=text.replace(token, REDACTED) if token else text,
+            body_text=_redacted(text, token),
             segments=segments(text).count,
             provider_id=answer.provider_id[:64],
         )

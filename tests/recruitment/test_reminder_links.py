@@ -432,3 +432,20 @@ def test_a_drive_sign_up_is_confirmed_the_same_way(now, client) -> None:
     assert signup.confirmed_at == now
     page = client.get(response["Location"]).content.decode()
     assert "You confirmed you're coming. Thank you!" in page
+
+
+def test_the_copy_kept_of_a_sent_reminder_holds_no_working_link(time_machine) -> None:
+    """The stop link is signed, not stored; the outbox's copy of the text cuts it out as it
+    cuts the manage link's token, so no row holds a link that does anything."""
+    from recruitment.services.outbox import outbox_sweep
+
+    time_machine.move_to(dt.datetime(2027, 3, 1, 9, 0, tzinfo=dt.UTC), tick=False)
+    starts = dt.datetime(2027, 3, 4, 10, 0, tzinfo=dt.UTC)
+    appointment = _book(make_slot(typing_site(), starts))
+    time_machine.move_to(starts - dt.timedelta(hours=24), tick=False)
+    outbox_sweep(now=timezone.now())
+    row = OutboxEmail.objects.get(
+        appointment=appointment, kind="appointment-reminder", status="sent"
+    )
+    assert "/reminders/stop/…/" in row.body_text
+    assert "/booking/…/" in row.body_text
