@@ -53,6 +53,12 @@ def morning_of(starts_at: dt.datetime, zone: zoneinfo.ZoneInfo, at: dt.time) -> 
     return min(morning, starts_at - dt.timedelta(hours=1)).astimezone(dt.UTC)
 
 
+def _quiet(clock: dt.time, quiet: tuple[dt.time, dt.time]) -> bool:
+    """Whether a local clock time falls in the quiet hours (across midnight when start > end)."""
+    start, end = quiet
+    return (clock >= start or clock < end) if start > end else (start <= clock < end)
+
+
 def quiet_adjusted(
     when: dt.datetime, zone: zoneinfo.ZoneInfo, quiet: tuple[dt.time, dt.time]
 ) -> dt.datetime:
@@ -61,15 +67,43 @@ def quiet_adjusted(
     start, end = quiet
     local = when.astimezone(zone)
     clock = local.time().replace(tzinfo=None)
-    overnight = start > end
-    inside = (clock >= start or clock < end) if overnight else (start <= clock < end)
-    if not inside:
+    if not _quiet(clock, quiet):
         return when
     day = local.date()
-    if overnight and clock < end:
+    if start > end and clock < end:
         day -= dt.timedelta(days=1)  # after midnight: the quiet hours began the evening before
     begins = dt.datetime.combine(day, start).replace(tzinfo=zone)
     return (begins - dt.timedelta(minutes=1)).astimezone(dt.UTC)
+
+
+def quiet_after(
+    moment: dt.datetime, zone: zoneinfo.ZoneInfo, quiet: tuple[dt.time, dt.time]
+) -> dt.datetime:
+    """`moment`, or the end of the quiet hours it falls in (local time)."""
+    start, end = quiet
+    local = moment.astimezone(zone)
+    clock = local.time().replace(tzinfo=None)
+    if not _quiet(clock, quiet):
+        return moment
+    day = local.date()
+    if start > end and clock >= start:
+        day += dt.timedelta(days=1)  # in the evening: they end the next morning
+    return dt.datetime.combine(day, end).replace(tzinfo=zone).astimezone(dt.UTC)
+
+
+def sms_time(
+    when: dt.datetime, starts: dt.datetime, zone: zoneinfo.ZoneInfo, now: dt.datetime
+) -> dt.datetime | None:
+    """When an SMS reminder due at `when` goes out: then, or at the last minute before the
+    quiet hours it falls in; if that minute has passed already (a booking made in the evening
+    for the next morning), at the first minute after them, when that is still before the start.
+    None when no allowed minute is left before the start."""
+    quiet = settings.SMS_QUIET_HOURS
+    moved = quiet_adjusted(when, zone, quiet)
+    if moved > now:
+        return moved
+    first = quiet_after(now, zone, quiet)
+    return first if first < starts else None
 
 
 def sms_allowed(booked: Appointment | DriveSignup) -> bool:
@@ -96,6 +130,7 @@ def reminders_cancel(
 
 def _plan(
     booked: Appointment | DriveSignup,
+    starts: dt.datetime,
     zone: zoneinfo.ZoneInfo,
     times: dict[str, dt.datetime],
     now: dt.datetime,
@@ -104,7 +139,8 @@ def _plan(
 ) -> list[OutboxEmail]:
     """One reminder for each time still ahead (a booking made later than a reminder's time
     skips it: nothing is ever sent late), sent once under `key` and the time's name; and its
-    SMS twin for those who asked, moved out of the quiet hours."""
+    SMS twin for those who asked, moved out of the quiet hours (one with no allowed minute left
+    before the start is kept as "no longer needed", saying why, for staff)."""
     planned = [
         outbox_enqueue(
             calendar=OutboxEmail.Calendar.EVENT,
@@ -118,17 +154,22 @@ def _plan(
     ]
     if sms_allowed(booked):
         for name, when in times.items():
-            moved = quiet_adjusted(when, zone, settings.SMS_QUIET_HOURS)
-            if moved > now:
-                planned.append(
-                    outbox_enqueue(
-                        channel=OutboxEmail.Channel.SMS,
-                        dedupe_key=f"{key}:{name}:sms",
-                        send_after=moved,
-                        to=booked.phone,
-                        **message,
-                    )
+            if when <= now:
+                continue  # booked later than the reminder's time, as for the email
+            moved = sms_time(when, starts, zone, now)
+            row = outbox_enqueue(
+                channel=OutboxEmail.Channel.SMS,
+                dedupe_key=f"{key}:{name}:sms",
+                send_after=moved or starts,
+                to=booked.phone,
+                **message,
+            )
+            if moved is None:
+                OutboxEmail.objects.filter(pk=row.pk).update(
+                    status=OutboxEmail.Status.CANCELLED,
+                    last_error="No minute outside the SMS quiet hours was left before the start.",
                 )
+            planned.append(row)
     return planned
 
 
@@ -141,6 +182,7 @@ def appointment_reminders_plan(appointment: Appointment, now: dt.datetime) -> li
     times = {_offset_name(m): before(slot.starts_at, zone, m) for m in settings.REMINDER_MINUTES}
     return _plan(
         appointment,
+        slot.starts_at,
         slot.site.zone,
         times,
         now,
@@ -166,6 +208,7 @@ def signup_reminders_plan(signup: DriveSignup, now: dt.datetime) -> list[OutboxE
     }
     return _plan(
         signup,
+        starts,
         drive.zone,
         times,
         now,

@@ -312,3 +312,46 @@ def test_a_drive_reminders_essentials_fit_the_first_part(language, settings) -> 
     assert f"{local.day}.{local:%m} 10:00 MSK" in first_part
     assert f" donors.registry.example.org/s/{token}" in first_part
     assert (lab.venue_ru if language == "ru" else lab.venue_en) in text  # where, right after
+
+
+def test_booked_in_the_evening_for_the_morning_the_sms_comes_when_the_quiet_hours_end(
+    time_machine,
+) -> None:
+    """Booked at 22:00 for 09:30 tomorrow: the 2-hour SMS (07:30, quiet) cannot go at 20:59,
+    which has passed, so it goes at 09:00, still before the test; the email keeps 07:30."""
+    time_machine.move_to(dt.datetime(2027, 3, 2, 22, 0, tzinfo=MOSCOW), tick=False)
+    starts = dt.datetime(2027, 3, 3, 9, 30, tzinfo=MOSCOW)
+    appointment = _book(make_slot(typing_site(), starts))
+    assert _sms(appointment) == [("queued", dt.datetime(2027, 3, 3, 9, 0, tzinfo=MOSCOW))]
+    emails = OutboxEmail.objects.filter(
+        appointment=appointment, kind="appointment-reminder", channel="email"
+    )
+    assert list(emails.values_list("send_after", flat=True)) == [
+        dt.datetime(2027, 3, 3, 7, 30, tzinfo=MOSCOW)
+    ]
+
+
+def test_an_sms_with_no_allowed_minute_left_is_not_dropped_silently(time_machine) -> None:
+    """Booked at 22:00 for 09:00 tomorrow: no minute outside the quiet hours is left before the
+    start, so the 2-hour SMS is kept as "no longer needed", saying why, for staff."""
+    time_machine.move_to(dt.datetime(2027, 3, 2, 22, 0, tzinfo=MOSCOW), tick=False)
+    starts = dt.datetime(2027, 3, 3, 9, 0, tzinfo=MOSCOW)
+    appointment = _book(make_slot(typing_site(), starts))
+    (row,) = OutboxEmail.objects.filter(appointment=appointment, channel="sms")
+    assert row.status == "cancelled" and "quiet hours" in row.last_error
+
+
+@pytest.mark.parametrize(
+    ("local", "expected"),
+    [
+        ((2027, 3, 2, 22, 0), (2027, 3, 3, 9, 0)),  # the evening: next morning
+        ((2027, 3, 3, 3, 0), (2027, 3, 3, 9, 0)),  # the night: this morning
+        ((2027, 3, 3, 9, 0), (2027, 3, 3, 9, 0)),  # allowed: as it is
+        ((2027, 3, 3, 20, 59), (2027, 3, 3, 20, 59)),
+    ],
+)
+def test_the_first_minute_after_the_quiet_hours(local, expected) -> None:
+    from recruitment.services.reminders import quiet_after
+
+    when = dt.datetime(*local, tzinfo=MOSCOW)
+    assert quiet_after(when, MOSCOW, QUIET) == dt.datetime(*expected, tzinfo=MOSCOW)
