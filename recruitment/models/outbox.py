@@ -150,6 +150,8 @@ class OutboxEmail(models.Model):
         indexes = [
             models.Index(fields=["status", "send_after"]),
             models.Index(fields=["provider_id"], name="outbox_provider_id"),
+            # The admin's counts for the last day and week, per channel.
+            models.Index(fields=["channel", "created_at"], name="outbox_channel_created"),
         ]
 
     def __str__(self) -> str:
