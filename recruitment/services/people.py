@@ -22,6 +22,8 @@ class Details:
     consent_via: str = ConsentVia.WEB
     # SMS reminders: asked for with these words (as shown, in the page's language), or "".
     sms_consent_text: str = ""
+    # When it was given, if before this booking (a waiting-list place taken up later).
+    sms_consent_at: dt.datetime | None = None
 
     @classmethod
     def from_form(
@@ -50,6 +52,7 @@ class Details:
             consent=person.consent,
             consent_via=person.consent_via,
             sms_consent_text=person.sms_consent_text if person.sms_reminders else "",
+            sms_consent_at=person.sms_consent_at if person.sms_reminders else None,
         )
 
     def same_person(self) -> Q:
@@ -71,7 +74,7 @@ class Details:
             "consented_at": now,
             "consent_via": self.consent_via,
             "sms_reminders": bool(self.sms_consent_text),
-            "sms_consent_at": now if self.sms_consent_text else None,
+            "sms_consent_at": (self.sms_consent_at or now) if self.sms_consent_text else None,
             "sms_consent_via": self.consent_via if self.sms_consent_text else "",
             "sms_consent_text": self.sms_consent_text,
             "rules_version": rules_version,

@@ -355,3 +355,27 @@ def test_the_first_minute_after_the_quiet_hours(local, expected) -> None:
 
     when = dt.datetime(*local, tzinfo=MOSCOW)
     assert quiet_after(when, MOSCOW, QUIET) == dt.datetime(*expected, tzinfo=MOSCOW)
+
+
+def test_a_waiting_list_place_taken_keeps_its_sms_consent(monday_morning, time_machine) -> None:
+    from recruitment.models import WaitlistEntry
+    from recruitment.services.waitlist import waitlist_accept, waitlist_offer
+    from tests.factories import waiting
+
+    lab = typing_site()
+    slot = make_slot(lab, monday_morning + dt.timedelta(days=3, hours=1), capacity=1)
+    holder = _book(slot, sms=False)
+    entry = waiting(lab, slot.day, i=7)
+    WaitlistEntry.objects.filter(pk=entry.pk).update(
+        sms_reminders=True,
+        sms_consent_at=monday_morning,
+        sms_consent_via="web",
+        sms_consent_text="Also remind me by SMS",
+    )
+    time_machine.move_to(monday_morning + dt.timedelta(hours=5), tick=False)
+    appointment_cancel(appointment_id=holder.pk, now=timezone.now())
+    waitlist_offer(site_id=lab.pk, day=slot.day, now=timezone.now())
+    booked = waitlist_accept(entry_id=entry.pk, now=timezone.now()).appointment
+    assert booked.sms_reminders and booked.sms_consent_at == monday_morning  # when given
+    assert booked.sms_consent_text == "Also remind me by SMS"
+    assert len(_sms(booked)) == 2

@@ -161,3 +161,30 @@ def test_a_future_appointment_cannot_be_marked_and_a_mark_is_undone_that_day_onl
         == 404
     )
     assert Appointment.objects.get(pk=later.pk).status == "no_show"
+
+
+def test_a_caller_who_asks_for_sms_has_it_recorded_as_read_out(staff_client):
+    """The form shows staff the sentence to read out; the booking keeps those words (in the
+    language the form was shown in), how the caller agreed and when."""
+    site = typing_site()
+    slot = make_slot(site, timezone.now() + dt.timedelta(days=2))
+    page = staff_client.get(f"/en/staff/assisted-booking/?site={site.slug}&day={slot.day:%Y-%m-%d}")
+    assert b"Read this out; tick it only if the caller says yes" in page.content
+    staff_client.post(
+        f"/en/staff/assisted-booking/?site={site.slug}", caller(slot, sms_reminders="on")
+    )
+    appointment = Appointment.objects.get()
+    assert appointment.sms_reminders and appointment.sms_consent_via == "phone"
+    assert appointment.sms_consent_text.startswith("Also remind me by SMS")
+    assert appointment.sms_consent_at is not None
+
+
+def test_the_day_sheet_shows_who_confirmed_they_are_coming(staff_client, today_slots):
+    site, (later, earlier) = today_slots
+    Appointment.objects.filter(pk=earlier.pk).update(confirmed_at=timezone.now())
+    day = earlier.slot.day
+    html = staff_client.get(f"/en/staff/day-sheet/?site={site.slug}&day={day:%Y-%m-%d}")
+    rows = html.content.decode().split("<tr")
+    (mine,) = [row for row in rows if earlier.name in row]
+    (theirs,) = [row for row in rows if later.name in row]
+    assert "confirmed coming" in mine and "confirmed coming" not in theirs
