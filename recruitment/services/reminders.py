@@ -11,7 +11,10 @@ Times are worked out in the site's (or the drive's) own zone: a reminder a whole
 days ahead keeps the local clock time ("tomorrow at 10:00" stays 10:00 across a change to or
 from summer time); one of a few hours is that many real hours ahead. An SMS never goes out in
 the quiet hours (settings.SMS_QUIET_HOURS, local time): one that would falls back to the last
-minute before they begin.
+minute before they begin, or, when that has passed, goes when they end if that is still before
+the start (sms_time).
+
+After the day, one more email: a thank-you, or a kind "we missed you" (after_day_plan).
 """
 
 from __future__ import annotations
@@ -28,8 +31,6 @@ from recruitment.services.outbox import outbox_enqueue
 APPOINTMENT_REMINDER = "appointment-reminder"
 DRIVE_REMINDER = "drive-reminder"
 KINDS = (APPOINTMENT_REMINDER, DRIVE_REMINDER)
-
-
 DAY = 24 * 60
 
 
