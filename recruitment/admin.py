@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import phonenumbers
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +15,7 @@ from django.utils.translation import ngettext
 
 from recruitment import admin_drives  # noqa: F401 - registers the drives' admin pages
 from recruitment.admin_base import PERSON_FIELDS, ViewOnly, report
+from recruitment.forms import phone_e164
 from recruitment.models import (
     AgePolicy,
     Appointment,
@@ -612,16 +612,7 @@ class SmsOptOutForm(forms.ModelForm):
 
     def clean_phone(self) -> str:
         """In international form, as bookings keep it, so the stop applies to them."""
-        raw = self.cleaned_data["phone"]
-        try:
-            number = phonenumbers.parse(raw, "RU")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise ValidationError(
-                _("This does not look like a real phone number. Please check it.")
-            )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phone_e164(self.cleaned_data["phone"])
 
 
 @admin.register(SmsOptOut)

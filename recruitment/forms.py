@@ -217,6 +217,20 @@ def answers_from(data: Mapping[str, Any], rules: Rules) -> dict[str, bool]:
     return answers
 
 
+def phone_e164(raw: str) -> str:
+    """A phone number as typed ("8 912 345-67-89", "+7 (912)…"), in the international form the
+    rows keep (+79123456789); a kind error when it cannot be a real number."""
+    try:
+        number = phonenumbers.parse(raw, "RU")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise forms.ValidationError(
+            _("This does not look like a real phone number. Please check it.")
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 class DetailsForm(forms.Form):
     """The volunteer's details for a booking. `website` is a honeypot: people never see it."""
 
@@ -314,16 +328,7 @@ class DetailsForm(forms.Form):
         return drive
 
     def clean_phone(self) -> str:
-        raw = self.cleaned_data["phone"]
-        try:
-            number = phonenumbers.parse(raw, "RU")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise forms.ValidationError(
-                _("This does not look like a real phone number. Please check it.")
-            )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phone_e164(self.cleaned_data["phone"])
 
     def clean_born(self) -> dt.date:
         born: dt.date = self.cleaned_data["born"]

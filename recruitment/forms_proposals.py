@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +12,7 @@ from recruitment.forms import (
     DetailsForm,
     EmailAddressField,
     PlainTextField,
+    phone_e164,
 )
 from recruitment.models import Drive, TypingSite
 
@@ -133,16 +133,7 @@ class ProposalForm(forms.Form):
         field.queryset = TypingSite.objects.filter(active=True).order_by("city_ru", "name_ru")
 
     def clean_phone(self) -> str:
-        raw = self.cleaned_data["phone"]
-        try:
-            number = phonenumbers.parse(raw, "RU")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise forms.ValidationError(
-                _("This does not look like a real phone number. Please check it.")
-            )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phone_e164(self.cleaned_data["phone"])
 
     def clean_proposed_on(self) -> dt.date | None:
         day: dt.date | None = self.cleaned_data["proposed_on"]

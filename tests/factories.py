@@ -167,6 +167,27 @@ def proof_for(born: Any = BORN, version: int | None = None) -> str:
     return eligibility.proof_issue(version=number, checked_on=timezone.localdate(), born_on=born)
 
 
+def booked(slot_: Any, **fields: Any) -> Any:
+    """Anna Petrova (unless `fields` say otherwise) booked through the service as the booking
+    form books: places counted, confirmation and reminders queued."""
+    import uuid
+
+    from django.utils import timezone
+
+    from recruitment.services.appointments import appointment_book
+
+    details = person_details(1, **{"name": "Anna Petrova", "email": "anna@example.org", **fields})
+    done = appointment_book(
+        slot_id=slot_.pk,
+        details=details,
+        proof=_proof_passed(details.born_on),
+        request_key=uuid.uuid4(),
+        now=timezone.now(),
+    )
+    assert done.appointment is not None
+    return done.appointment
+
+
 def appointment(slot_: Any, i: int = 1, **fields: Any) -> Any:
     """An active appointment on `slot_` made directly (its place counted), for tests that need
     one to exist rather than to test booking itself."""

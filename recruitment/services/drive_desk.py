@@ -131,10 +131,12 @@ def drive_finish(*, drive_id: int, now: dt.datetime) -> int:
             if p.status == DriveSignup.Status.CHECKED_IN
         ]
         Sample.objects.bulk_create(samples)
-        for person in people:
+        DriveSignup.objects.filter(drive=drive, status=DriveSignup.Status.SIGNED_UP).update(
+            status=DriveSignup.Status.NO_SHOW
+        )
+        for person in people:  # a thank-you, or "we missed you", the next morning
             if person.status == DriveSignup.Status.SIGNED_UP:
                 person.status = DriveSignup.Status.NO_SHOW
-                person.save(update_fields=["status"])
             if person.status in (DriveSignup.Status.CHECKED_IN, DriveSignup.Status.NO_SHOW):
                 person.drive = drive
                 after_day_plan(person, now)

@@ -65,6 +65,11 @@ def _next_booking(phone: str, now: dt.datetime) -> Appointment | DriveSignup | N
 
 
 def _answer(phone: str, kind: str, booked: Appointment | DriveSignup | None, lang: str) -> None:
+    """One SMS back; only the help answer carries the booking's link."""
+    link = OutboxEmail.Link.NONE
+    if kind == "sms-help" and booked is not None:
+        appointment = isinstance(booked, Appointment)
+        link = OutboxEmail.Link.MANAGE if appointment else OutboxEmail.Link.SIGNUP
     outbox_enqueue(
         kind=kind,
         channel=OutboxEmail.Channel.SMS,
@@ -72,13 +77,7 @@ def _answer(phone: str, kind: str, booked: Appointment | DriveSignup | None, lan
         language=lang,
         appointment=booked if isinstance(booked, Appointment) else None,
         drive_signup=booked if isinstance(booked, DriveSignup) else None,
-        link=(
-            OutboxEmail.Link.NONE
-            if booked is None or kind != "sms-help"
-            else OutboxEmail.Link.MANAGE
-            if isinstance(booked, Appointment)
-            else OutboxEmail.Link.SIGNUP
-        ),
+        link=link,
     )
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
 import zoneinfo
 from urllib.parse import urlsplit
 
@@ -15,7 +14,6 @@ from django.core import signing
 from django.test import Client
 from django.utils import timezone, translation
 
-from recruitment import eligibility
 from recruitment.models import (
     Appointment,
     Condition,
@@ -25,7 +23,6 @@ from recruitment.models import (
     RulesVersion,
 )
 from recruitment.services.appointments import (
-    appointment_book,
     appointment_cancel,
     appointment_reschedule,
 )
@@ -36,11 +33,11 @@ from recruitment.services.reminders import appointment_reminders_plan
 from recruitment.signed_links import AGAIN_SALT, STOP_SALT, sign_booking
 from tests.factories import (
     appointment,
+    booked,
     drive,
     drive_signup,
     drive_window,
     manage_token,
-    person_details,
     send_outbox,
     typing_site,
 )
@@ -62,19 +59,7 @@ def now(time_machine) -> dt.datetime:
 
 def _book(slot, language: str = "en", **fields) -> Appointment:
     """Booked as the booking form books: confirmation email and reminders queued."""
-    details = person_details(
-        1, name="Anna Petrova", email="anna@example.org", language=language, **fields
-    )
-    proof = eligibility.Proof(
-        version=RulesVersion.objects.current().number,
-        checked_on=timezone.localdate(),
-        born_on=details.born_on,
-    )
-    done = appointment_book(
-        slot_id=slot.pk, details=details, proof=proof, request_key=uuid.uuid4(), now=timezone.now()
-    )
-    assert done.appointment is not None
-    return done.appointment
+    return booked(slot, language=language, **fields)
 
 
 def _path(url: str) -> str:

@@ -5,7 +5,6 @@ for a time already past, and right on the local clock across a change of summer 
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 import zoneinfo
 
 import pytest
@@ -17,6 +16,7 @@ from recruitment.services.appointments import appointment_cancel, appointment_re
 from recruitment.services.reminders import before
 from recruitment.services.waitlist import waitlist_accept, waitlist_offer
 from tests.factories import (
+    booked,
     drive,
     drive_signup,
     drive_window,
@@ -33,21 +33,8 @@ MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 
 
-def _book(slot, client: Client | None = None, **fields) -> Appointment:
-    """Book through the service as the booking form does."""
-    from recruitment.services.appointments import appointment_book
-    from tests.factories import _proof_passed, person_details
-
-    details = person_details(1, **{"name": "Anna Petrova", "email": "anna@example.org", **fields})
-    done = appointment_book(
-        slot_id=slot.pk,
-        details=details,
-        proof=_proof_passed(details.born_on),
-        request_key=uuid.uuid4(),
-        now=timezone.now(),
-    )
-    assert done.appointment is not None
-    return done.appointment
+def _book(slot, **fields) -> Appointment:
+    return booked(slot, **fields)
 
 
 def _reminders(**owner) -> list[tuple[str, dt.datetime]]:

@@ -5,7 +5,6 @@ never after STOP; and a booking's whole life on a frozen clock."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 import zoneinfo
 
 import pytest
@@ -21,7 +20,7 @@ from recruitment.services.appointments import (
 from recruitment.services.eligibility import PROOF_COOKIE
 from recruitment.services.reminders import quiet_adjusted
 from recruitment.sms import segments
-from tests.factories import booking_form, proof_for, send_outbox, typing_site
+from tests.factories import booked, booking_form, proof_for, send_outbox, typing_site
 from tests.factories import slot as make_slot
 from tests.mail import SmtpServer
 from tests.sms_provider import SmsProvider
@@ -32,34 +31,11 @@ MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
 QUIET = (dt.time(21), dt.time(9))
 
 
-def _book(
-    slot,
-    *,
-    sms: bool = True,
-    language: str = "en",
-    phone: str = "+79123456789",
-    email: str = "anna@example.org",
-):
-    from recruitment.services.appointments import appointment_book
-    from tests.factories import _proof_passed, person_details
-
-    details = person_details(
-        1,
-        name="Anna Petrova",
-        email=email,
-        phone=phone,
-        language=language,
-        sms_consent_text="Also remind me by SMS" if sms else "",
+def _book(slot, *, sms: bool = True, phone: str = "+79123456789", **fields):
+    """Booked through the service, with the SMS box ticked unless `sms` is False."""
+    return booked(
+        slot, phone=phone, sms_consent_text="Also remind me by SMS" if sms else "", **fields
     )
-    done = appointment_book(
-        slot_id=slot.pk,
-        details=details,
-        proof=_proof_passed(details.born_on),
-        request_key=uuid.uuid4(),
-        now=timezone.now(),
-    )
-    assert done.appointment is not None
-    return done.appointment
 
 
 def _sms(appointment) -> list[tuple[str, dt.datetime]]:
